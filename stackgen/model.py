@@ -1,0 +1,286 @@
+"""The domain model every renderer reads: frozen, defaults applied, thresholds substituted.
+
+Built once from a checked spec by `stackgen.spec.build`; renderers never see raw YAML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SEVERITIES = ("critical", "warning", "info")
+RUNBOOK_GUIDE = "docs/MONITORING.md"  # the rendered guide, relative to the output folder
+
+# Series a metric type puts on the wire (prometheus_client also adds `_created`; not relied on).
+SERIES_SUFFIXES = {
+    "counter": ("",),
+    "gauge": ("",),
+    "histogram": ("_bucket", "_sum", "_count"),
+    "summary": ("", "_sum", "_count"),
+}
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    title: str
+    description: str
+    port: int
+    metrics_path: str = "/metrics"
+    scheme: str = "http"
+    health: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    scrape_interval: str | None = None
+    image: str | None = None
+    command: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Exporter:
+    kind: str
+    name: str
+    port: int
+    image: str | None = None
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    type: str
+    help: str
+    labels: tuple[str, ...] = ()
+    buckets: tuple[float, ...] | None = None
+    group: str = "general"
+    unit: str = ""
+    reference_name: str | None = None
+    service: str | None = None
+
+    @property
+    def series_names(self) -> tuple[str, ...]:
+        return tuple(self.name + s for s in SERIES_SUFFIXES[self.type])
+
+
+@dataclass(frozen=True)
+class Threshold:
+    name: str
+    value: float | int
+    unit: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class RecordingRule:
+    record: str
+    expr: str
+    labels: dict[str, str] = field(default_factory=dict)
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class AlertTest:
+    name: str
+    series: tuple[tuple[str, str], ...]
+    at: str
+    fires: bool
+    labels: dict[str, str] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Runbook:
+    meaning: str = ""
+    causes: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Alert:
+    name: str
+    group: str
+    expr: str  # thresholds substituted: what Prometheus evaluates
+    source_expr: str  # as written in the spec, for docs
+    severity: str
+    summary: str
+    description: str = ""
+    for_: str | None = None
+    service: str | None = None
+    runbook_url: str | None = None  # None: the generated guide's section is the runbook
+    threshold: str | None = None
+    labels: dict[str, str] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
+    tests: tuple[AlertTest, ...] = ()
+    runbook: Runbook = field(default_factory=Runbook)
+
+    @property
+    def anchor(self) -> str:
+        """Markdown heading anchor of this alert's runbook section in the guide."""
+        return f"{self.name.lower()}-{self.severity}"
+
+
+@dataclass(frozen=True)
+class AlertGroup:
+    name: str
+    title: str
+    alerts: tuple[Alert, ...]
+    interval: str | None = None
+
+
+@dataclass(frozen=True)
+class Receiver:
+    name: str
+    kind: str  # slack | email | pagerduty | webhook | null
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Route:
+    matchers: tuple[str, ...]
+    receiver: str
+    continue_: bool = False
+    group_by: tuple[str, ...] | None = None
+    group_wait: str | None = None
+    group_interval: str | None = None
+    repeat_interval: str | None = None
+    routes: tuple["Route", ...] = ()
+
+
+@dataclass(frozen=True)
+class InhibitRule:
+    source_matchers: tuple[str, ...]
+    target_matchers: tuple[str, ...]
+    equal: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class RouteTest:
+    labels: dict[str, str]
+    receivers: tuple[str, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Routing:
+    receiver: str
+    receivers: tuple[Receiver, ...]
+    group_by: tuple[str, ...] = ("alertname", "service")
+    group_wait: str = "30s"
+    group_interval: str = "5m"
+    repeat_interval: str = "4h"
+    routes: tuple[Route, ...] = ()
+    inhibit_rules: tuple[InhibitRule, ...] = ()
+    tests: tuple[RouteTest, ...] = ()
+
+
+@dataclass(frozen=True)
+class Query:
+    expr: str
+    legend: str = ""
+    instant: bool = False
+    format: str = "time_series"
+
+
+@dataclass(frozen=True)
+class PanelThreshold:
+    value: float | int | None  # None: the base colour
+    color: str
+    threshold: str | None = None  # the spec threshold it came from, if any
+
+
+@dataclass(frozen=True)
+class Panel:
+    title: str
+    type: str
+    queries: tuple[Query, ...]
+    width: int
+    height: int
+    description: str = ""
+    unit: str = "short"
+    decimals: int | None = None
+    min: float | None = None
+    max: float | None = None
+    stack: bool = False
+    thresholds: tuple[PanelThreshold, ...] = ()
+
+
+@dataclass(frozen=True)
+class Row:
+    title: str | None
+    panels: tuple[Panel, ...]
+    collapsed: bool = False
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    query: str
+    label: str = ""
+    multi: bool = False
+    include_all: bool = False
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    uid: str
+    title: str
+    rows: tuple[Row, ...]
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    refresh: str = "30s"
+    time_from: str = "now-6h"
+    time_to: str = "now"
+    variables: tuple[Variable, ...] = ()
+
+    @property
+    def panels(self) -> tuple[Panel, ...]:
+        return tuple(p for row in self.rows for p in row.panels)
+
+
+@dataclass(frozen=True)
+class Stack:
+    bind_address: str = "127.0.0.1"
+    ports: dict[str, int] = field(default_factory=dict)
+    images: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Settings:
+    scrape_interval: str = "15s"
+    evaluation_interval: str = "15s"
+    scrape_timeout: str | None = None
+    retention_time: str = "15d"
+    retention_size: str | None = None
+    external_labels: dict[str, str] = field(default_factory=dict)
+    runbook_base_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Spec:
+    file: str  # display name used in headers: the spec file's base name
+    name: str
+    title: str
+    description: str
+    settings: Settings
+    services: tuple[Service, ...]
+    exporters: tuple[Exporter, ...]
+    metrics: tuple[Metric, ...]
+    thresholds: dict[str, Threshold]
+    recording_rules: tuple[RecordingRule, ...]
+    alert_groups: tuple[AlertGroup, ...]
+    routing: Routing | None
+    dashboards: tuple[Dashboard, ...]
+    stack: Stack
+
+    def runbook_link(self, alert: Alert) -> str:
+        """The alert's own runbook URL, else its section in the rendered guide (relative to the output folder)."""
+        if alert.runbook_url:
+            return alert.runbook_url
+        base = self.settings.runbook_base_url or RUNBOOK_GUIDE
+        return f"{base}#{alert.anchor}"
+
+    @property
+    def alerts(self) -> tuple[Alert, ...]:
+        return tuple(a for g in self.alert_groups for a in g.alerts)
+
+    def metric(self, name: str) -> Metric | None:
+        return next((m for m in self.metrics if m.name == name), None)

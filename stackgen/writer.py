@@ -1,0 +1,117 @@
+"""The only file I/O of generation: atomic replacement of the output folder, and --check diffs.
+
+The output folder is owned by stackgen: it is rendered beside itself and swapped in whole, so a
+reader (or a failed run) never sees half of it. A manifest marks it as ours; a non-empty folder
+without one is never replaced.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+from stackgen.errors import OutputError
+from stackgen.render.stack import Artifacts
+from stackgen.serialize import header
+
+MANIFEST = ".stackgen-manifest"
+
+
+def manifest(artifacts: Artifacts, source: str) -> bytes:
+    lines = [header(source).rstrip("\n")]
+    for path, data in sorted(artifacts.files.items()):
+        lines.append(f"{hashlib.sha256(data).hexdigest()}  {path}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _all_files(artifacts: Artifacts, source: str) -> dict[str, bytes]:
+    return {**artifacts.files, MANIFEST: manifest(artifacts, source)}
+
+
+def _guard(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: exists and is not a folder; choose another --out")
+    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
+        raise OutputError(f"{out}: folder has files stackgen did not write (no {MANIFEST}); "
+                          "refusing to replace it. Choose an empty or new --out folder")
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.stackgen-tmp-{os.getpid()}")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_artifacts(artifacts: Artifacts, out: Path, source: str) -> list[str]:
+    """Replace `out` with exactly the rendered files, and write root files beside it. Returns paths written."""
+    out = out.absolute()
+    _guard(out)
+    parent = out.parent
+    staging = parent / f".{out.name}.stackgen-new-{os.getpid()}"
+    retired = parent / f".{out.name}.stackgen-old-{os.getpid()}"
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        for rel, data in _all_files(artifacts, source).items():
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        if out.exists():
+            os.rename(out, retired)
+        os.rename(staging, out)
+    except OSError as exc:
+        if retired.exists() and not out.exists():
+            os.rename(retired, out)
+        raise OutputError(f"{out}: could not write output: {exc.strerror or exc}; the previous output is unchanged") \
+            from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(retired, ignore_errors=True)
+    for rel, data in artifacts.root_files.items():
+        try:
+            _write_file(parent / rel, data)
+        except OSError as exc:
+            raise OutputError(f"{parent / rel}: could not write: {exc.strerror or exc}") from None
+    return sorted(artifacts.files) + sorted(artifacts.root_files)
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+
+
+def _diff(name: str, old: bytes | None, new: bytes | None) -> str:
+    def lines(data: bytes | None) -> list[str]:
+        return data.decode("utf-8", "replace").splitlines(keepends=True) if data is not None else []
+
+    text = "".join(difflib.unified_diff(lines(old), lines(new), f"a/{name}" if old is not None else "/dev/null",
+                                        f"b/{name}" if new is not None else "/dev/null"))
+    return text if text.endswith("\n") or not text else text + "\n\\ No newline at end of file\n"
+
+
+def check_artifacts(artifacts: Artifacts, out: Path, source: str) -> str:
+    """A unified diff from what is on disk to what the spec renders; empty when they match."""
+    expected = {f"{out.name}/{k}": v for k, v in _all_files(artifacts, source).items()}
+    expected.update(artifacts.root_files)
+    parent = out.absolute().parent
+    on_disk = {}
+    if out.is_dir():
+        for path in sorted(out.rglob("*")):
+            if path.is_file():
+                on_disk[f"{out.name}/{path.relative_to(out).as_posix()}"] = path.read_bytes()
+    for rel in artifacts.root_files:
+        on_disk[rel] = _read(parent / rel)
+    chunks = []
+    for name in sorted(set(expected) | set(on_disk)):
+        old, new = on_disk.get(name), expected.get(name)
+        if old != new:
+            chunks.append(_diff(name, old, new))
+    return "".join(chunks)
