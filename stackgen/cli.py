@@ -18,6 +18,7 @@ from stackgen import commands
 from stackgen.errors import StackgenError
 from stackgen.render.stack import render_stack
 from stackgen.render.target import TARGETS
+from stackgen.spec.lint import load_linted as load_linted_spec
 from stackgen.spec.loader import load_spec
 from stackgen.spec.schema import SCHEMA
 from stackgen.serialize import dump_json
@@ -39,6 +40,17 @@ def guarded(action: Callable[[], T]) -> T:
         raise typer.Exit(exc.exit_code) from None
 
 
+StrictOption = typer.Option(False, "--strict", help="Treat naming-lint warnings as errors (exit 2).")
+
+
+def load_linted(spec: Optional[Path], strict: bool):
+    """The checked spec; naming-lint findings go to stderr as warnings, or fail the run under --strict."""
+    model, warnings = guarded(lambda: load_linted_spec(spec, strict))
+    for warning in warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    return model
+
+
 def target_option(default: str = "compose"):
     return typer.Option(default, "--target", help="compose (containers) or local (processes on 127.0.0.1).")
 
@@ -49,12 +61,13 @@ def generate(
     out: Path = typer.Option(Path("generated"), "--out", "-o", help="Output folder (replaced whole)."),
     target: str = target_option(),
     check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 with a diff if files differ."),
+    strict: bool = StrictOption,
 ) -> None:
     """Render the spec into prometheus/, alertmanager/, grafana/, docs/ and the compose file."""
     if target not in TARGETS:
         typer.echo(f"unknown target '{target}': choose one of {', '.join(TARGETS)}", err=True)
         raise typer.Exit(2)
-    model = guarded(lambda: load_spec(spec))
+    model = load_linted(spec, strict)
     artifacts = render_stack(model, TARGETS[target], out.name)
     if check:
         diff = check_artifacts(artifacts, out, model.file)
@@ -69,11 +82,23 @@ def generate(
 
 
 @app.command()
-def validate(spec: Optional[Path] = SpecArg) -> None:
-    """Check a spec without writing anything: schema, PromQL, references, names."""
-    model = guarded(lambda: load_spec(spec))
-    typer.echo(f"{spec or model.file}: ok ({len(model.metrics)} metrics, {len(model.alerts)} alerts, "
-               f"{len(model.recording_rules)} recording rules, {len(model.dashboards)} dashboards)")
+def validate(
+    specs: Optional[list[Path]] = typer.Argument(None, help="Spec files (default: the embedded Patronus spec).",
+                                                  show_default=False, metavar="SPEC"),
+    strict: bool = StrictOption,
+) -> None:
+    """Check specs without writing anything: schema, PromQL, references, secrets, names."""
+    exit_code = 0
+    for spec in specs or [None]:  # several at once, as pre-commit passes them; every one is reported
+        try:
+            model = load_linted(spec, strict)
+        except typer.Exit as failed:
+            exit_code = max(exit_code, failed.exit_code)
+            continue
+        typer.echo(f"{spec or model.file}: ok ({len(model.metrics)} metrics, {len(model.alerts)} alerts, "
+                   f"{len(model.recording_rules)} recording rules, {len(model.dashboards)} dashboards)")
+    if exit_code:
+        raise typer.Exit(exit_code)
 
 
 @app.command()

@@ -84,6 +84,8 @@ class AlertTest:
     fires: bool
     labels: dict[str, str] = field(default_factory=dict)
     annotations: dict[str, str] = field(default_factory=dict)
+    interval: str = "1m"  # spacing of the input samples
+    value: float | None = None  # the alert's $value at `at`, for annotations that print it
 
 
 @dataclass(frozen=True)

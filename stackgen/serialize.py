@@ -18,8 +18,14 @@ class _Dumper(yaml.SafeDumper):
         return super().increase_indent(flow, False)
 
 
+# YAML reads these as line breaks: written raw, PyYAML folds them to a space (quoted) or "\n" (block).
+_UNICODE_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
 def _str(dumper: yaml.SafeDumper, value: str):
     style = "|" if "\n" in value and not any(line != line.rstrip() for line in value.split("\n")) else None
+    if any(ch in value for ch in _UNICODE_BREAKS):
+        style = '"'  # escaped as \N, \L, \P, which every YAML parser reads back as the character
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

@@ -9,6 +9,7 @@ from stackgen.promql import substitute_thresholds
 
 DEFAULT_PORTS = {"prometheus": 9090, "alertmanager": 9093, "grafana": 3000, "webhook": 9095}
 DEFAULT_EXPORTER_PORTS = {"node": 9100}
+QUERY_FORMATS = {"heatmap": "heatmap", "table": "table"}  # a panel type's natural query format
 
 
 def _thresholds(doc: dict) -> dict[str, m.Threshold]:
@@ -23,7 +24,8 @@ def _alert(raw: dict, group: str, sub) -> m.Alert:
     rb = raw.get("runbook", {})
     tests = tuple(
         m.AlertTest(t.get("name", f"case {i + 1}"), tuple(t["series"].items()), t["at"], t["fires"],
-                    dict(t.get("labels", {})), {k: sub(v) for k, v in t.get("annotations", {}).items()})
+                    dict(t.get("labels", {})), {k: sub(v) for k, v in t.get("annotations", {}).items()},
+                    t.get("interval", "1m"), t.get("value"))
         for i, t in enumerate(raw.get("tests", [])))
     return m.Alert(
         name=raw["name"], group=group, expr=sub(raw["expr"]), source_expr=raw["expr"],
@@ -76,13 +78,15 @@ def _routing(raw: dict | None) -> m.Routing | None:
 def _panel(raw: dict, thresholds: dict[str, m.Threshold], sub) -> m.Panel:
     steps = []
     for t in raw.get("thresholds", []):
-        ref = t["value"] if isinstance(t["value"], str) else None
-        value = thresholds[ref].value if ref in thresholds else (None if ref else t["value"])
+        ref = t.get("value") if isinstance(t.get("value"), str) else None
+        value = thresholds[ref].value if ref in thresholds else (None if ref else t.get("value"))
         steps.append(m.PanelThreshold(value, t["color"], ref))
+    if steps and steps[0].value is not None:  # Grafana needs a base step: green unless the spec gives one
+        steps.insert(0, m.PanelThreshold(None, "green"))
     return m.Panel(
         title=raw["title"], type=raw["type"], width=raw.get("width", 12), height=raw.get("height", 8),
         queries=tuple(m.Query(sub(q["expr"]), q.get("legend", ""), q.get("instant", False),
-                              q.get("format", "heatmap" if raw["type"] == "heatmap" else "time_series"))
+                              q.get("format", QUERY_FORMATS.get(raw["type"], "time_series")))
                       for q in raw["queries"]),
         description=raw.get("description", ""), unit=raw.get("unit", "short"), decimals=raw.get("decimals"),
         min=raw.get("min"), max=raw.get("max"), stack=raw.get("stack", False), thresholds=tuple(steps))

@@ -10,7 +10,8 @@ from stackgen.errors import SpecIssue
 from stackgen.model import SERIES_SUFFIXES
 from stackgen.spec.schema_check import did_you_mean
 from stackgen.spec.dashboard_checks import check_dashboards
-from stackgen.spec.secrets import check_receiver_secrets
+from stackgen.spec.gotemplate import TemplateError, check_template
+from stackgen.spec.secrets import check_receiver_secrets, find_spec_secrets
 from stackgen.spec.yamlsource import Source
 
 RESERVED_JOBS = ("prometheus", "alertmanager", "grafana", "webhook")
@@ -23,6 +24,8 @@ class Checker:
         self.doc = source.data
         self.issues: list[SpecIssue] = []
         self.thresholds = self.doc.get("thresholds", {})
+        # Built once: per expression it made checking quadratic in the spec's size.
+        self.threshold_values = {k: (v["value"] if isinstance(v, dict) else v) for k, v in self.thresholds.items()}
         self.known_metrics = self._known_metrics()
 
     def add(self, path: tuple, message: str, hint: str = "") -> None:
@@ -56,8 +59,7 @@ class Checker:
         """Thresholds resolve, the PromQL parses, and every metric it selects is declared."""
         self.thresholds_in(path, text)
         if promql.threshold_refs(text):
-            values = {k: (v["value"] if isinstance(v, dict) else v) for k, v in self.thresholds.items()}
-            text = promql.substitute_thresholds(text, values)
+            text = promql.substitute_thresholds(text, self.threshold_values)
             if promql.threshold_refs(text):
                 return
         if grafana:
@@ -70,6 +72,14 @@ class Checker:
         for name in sorted(names - self.known_metrics):
             hint = did_you_mean(name, self.known_metrics) or "declare it under 'metrics:' or add its exporter"
             self.add(path, f"unknown metric '{name}'", hint)
+
+    def template(self, path: tuple, text: str) -> None:
+        """Prometheus parses alert labels and annotations as Go templates: a bad one sinks the rule file."""
+        try:
+            check_template(promql.substitute_thresholds(text, self.threshold_values))
+        except TemplateError as exc:
+            self.add(path, f"invalid template: {exc}",
+                     "Prometheus expands {{ ... }} in labels and annotations; write {{ `{{` }} for a literal {{")
 
     def matchers(self, path: tuple, matchers: list[str]) -> None:
         for i, text in enumerate(matchers):
@@ -91,9 +101,11 @@ def check_metrics(c: Checker) -> None:
                 c.add(path + ("buckets",), "buckets must be strictly increasing", "sort them and remove repeats")
         reserved = {"histogram": {"le"}, "summary": {"quantile"}}.get(m["type"], set())
         for j, label in enumerate(m.get("labels", [])):
-            if label in reserved or label.startswith("__"):
-                c.add(path + ("labels", j), f"label '{label}' is reserved for {m['type']}s",
-                      "rename the label")
+            if label in reserved:
+                c.add(path + ("labels", j), f"label '{label}' is reserved for {m['type']}s", "rename the label")
+            elif label.startswith("__"):
+                c.add(path + ("labels", j), f"label '{label}': names starting with __ are reserved for Prometheus",
+                      f"rename it '{label.lstrip('_')}'")
         if m.get("service") and m["service"] not in services:
             c.add(path + ("service",), f"unknown service '{m['service']}'", did_you_mean(m["service"], services))
 
@@ -118,8 +130,12 @@ def check_rules(c: Checker) -> None:
             c.expression(path + ("expr",), alert["expr"])
             for key in ("summary", "description"):
                 c.thresholds_in(path + (key,), alert.get(key, ""))
+                c.template(path + (key,), alert.get(key, ""))
             for key, text in alert.get("annotations", {}).items():
                 c.thresholds_in(path + ("annotations", key), text)
+                c.template(path + ("annotations", key), text)
+            for key, text in alert.get("labels", {}).items():
+                c.template(path + ("labels", key), text)
             if alert.get("threshold") and alert["threshold"] not in c.thresholds:
                 c.add(path + ("threshold",), f"unknown threshold '{alert['threshold']}'",
                       did_you_mean(alert["threshold"], c.thresholds) or "declare it under 'thresholds:'")
@@ -129,7 +145,23 @@ def check_rules(c: Checker) -> None:
             for ti, test in enumerate(alert.get("tests", [])):
                 for series in test["series"]:
                     c.expression(path + ("tests", ti, "series", series), series)
+                check_case_value(c, alert, test, path + ("tests", ti))
     c.unique(keys, "alert (name and severity)")
+
+
+VALUE_TEMPLATE = re.compile(r"\{\{[^}]*\$value")
+
+
+def check_case_value(c: Checker, alert: dict, test: dict, path: tuple) -> None:
+    """A firing case of an alert whose annotations print $value must say the value it expects."""
+    if not test["fires"] or "value" in test:
+        return
+    texts = {"summary": alert.get("summary", ""), "description": alert.get("description", ""),
+             **alert.get("annotations", {})}
+    printing = [k for k, text in texts.items() if VALUE_TEMPLATE.search(text) and k not in test.get("annotations", {})]
+    if printing:
+        c.add(path, f"this case fires and the alert's {printing[0]} prints $value",
+              "add 'value:' (the alert's value at 'at'), or write that annotation under the case's 'annotations:'")
 
 
 def _walk_routes(routes: list, path: tuple):
@@ -192,9 +224,18 @@ def check_services(c: Checker) -> None:
             c.add(path, f"'{name}' is the name of a stack component", "rename the service or exporter")
 
 
+def check_secrets(c: Checker) -> None:
+    """Literal secrets anywhere in the spec; runs last so a receiver field already reported is not repeated."""
+    reported = {issue.path for issue in c.issues}
+    for path, message, hint in find_spec_secrets(c.doc):
+        issue = c.source.issue(path, message, hint)
+        if issue.path not in reported:
+            c.issues.append(issue)
+
+
 def check_spec(source: Source) -> list[SpecIssue]:
     """Every cross-field problem of a schema-valid spec, in file order."""
     c = Checker(source)
-    for check in (check_services, check_metrics, check_rules, check_routing, check_dashboards):
+    for check in (check_services, check_metrics, check_rules, check_routing, check_dashboards, check_secrets):
         check(c)
     return sorted(c.issues, key=lambda i: i.line or 0)

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 API_VERSION = "stackgen/v1"
 
-DURATION = {"type": "string", "pattern": r"^([0-9]+(ms|s|m|h|d|w|y))+$",
+DURATION = {"type": "string", "pattern": r"^(?=[0-9])([0-9]+y)?([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?$",
             "description": "Prometheus duration, e.g. 30s, 5m, 1h30m"}
-NAME = {"type": "string", "pattern": r"^[a-z][a-z0-9_-]*$", "maxLength": 63}
-METRIC_NAME = {"type": "string", "pattern": r"^[a-zA-Z_:][a-zA-Z0-9_:]*$", "maxLength": 200}
-LABEL_NAME = {"type": "string", "pattern": r"^[a-zA-Z_][a-zA-Z0-9_]*$", "maxLength": 100}
+NAME = {"type": "string", "pattern": r"^[a-z][a-z0-9_-]*$", "maxLength": 63,
+        "description": "a lowercase name: a-z, 0-9, _ and -, starting with a letter"}
+METRIC_NAME = {"type": "string", "pattern": r"^[a-zA-Z_:][a-zA-Z0-9_:]*$", "maxLength": 200,
+               "description": "a Prometheus metric name: letters, digits, _ and :, not starting with a digit"}
+LABEL_NAME = {"type": "string", "pattern": r"^[a-zA-Z_][a-zA-Z0-9_]*$", "maxLength": 100,
+              "description": "a Prometheus label name: letters, digits and _, not starting with a digit"}
 TEXT = {"type": "string", "maxLength": 4000}
 LABEL_MAP = {"type": "object", "propertyNames": LABEL_NAME, "additionalProperties": TEXT}
 STRING_MAP = {"type": "object", "additionalProperties": TEXT}
@@ -58,10 +61,13 @@ RECORDING_RULE = _obj({"record": METRIC_NAME, "expr": TEXT, "labels": LABEL_MAP,
 ALERT_TEST = _obj({
     "name": TEXT, "series": {"type": "object", "additionalProperties": TEXT, "minProperties": 1},
     "at": DURATION, "fires": {"type": "boolean"}, "labels": LABEL_MAP, "annotations": STRING_MAP,
+    "interval": DURATION,
+    "value": {"type": "number", "description": "the alert's $value at 'at', for annotations that print it"},
 }, ("series", "at", "fires"))
 
 ALERT = _obj({
-    "name": {"type": "string", "pattern": r"^[A-Za-z][A-Za-z0-9_]*$", "maxLength": 100},
+    "name": {"type": "string", "pattern": r"^[A-Za-z][A-Za-z0-9_]*$", "maxLength": 100,
+             "description": "an alert name: letters, digits and _, starting with a letter (CamelCase)"},
     "expr": TEXT, "for": DURATION, "severity": SEVERITY, "service": NAME,
     "summary": TEXT, "description": TEXT, "runbook_url": TEXT, "threshold": NAME,
     "labels": LABEL_MAP, "annotations": STRING_MAP, "tests": _list(ALERT_TEST),
@@ -101,15 +107,18 @@ ROUTING = _obj({
                         ("labels", "receivers"))),
 }, ("receiver", "receivers"))
 
+GRAFANA_UNIT = {"type": "string", "maxLength": 100,
+                "description": "a Grafana unit id (s, ms, bytes, percentunit, reqps, short...) or suffix:<text>"}
+
 PANEL = _obj({
     "title": TEXT, "type": {"enum": ["timeseries", "stat", "gauge", "heatmap", "table", "bargauge"]},
-    "description": TEXT, "unit": TEXT, "width": {"type": "integer", "minimum": 1, "maximum": 24},
+    "description": TEXT, "unit": GRAFANA_UNIT, "width": {"type": "integer", "minimum": 1, "maximum": 24},
     "height": {"type": "integer", "minimum": 2, "maximum": 40}, "decimals": {"type": "integer"},
     "min": {"type": "number"}, "max": {"type": "number"}, "stack": {"type": "boolean"},
     "queries": _list(_obj({"expr": TEXT, "legend": TEXT, "instant": {"type": "boolean"},
                            "format": {"enum": ["time_series", "heatmap", "table"]}}, ("expr",)), minItems=1),
-    "thresholds": _list(_obj({"value": {"oneOf": [{"type": "number"}, NAME]}, "color": TEXT},
-                             ("value", "color"))),
+    # A step without a value is the base colour (first only); a name is a spec threshold.
+    "thresholds": _list(_obj({"value": {"oneOf": [{"type": "number"}, NAME]}, "color": TEXT}, ("color",))),
 }, ("title", "type", "queries"))
 
 DASHBOARD = _obj({
@@ -144,8 +153,9 @@ SCHEMA = {
         "system": _obj({"name": NAME, "title": TEXT, "description": TEXT}, ("name",)),
         "settings": _obj({"scrape_interval": DURATION, "evaluation_interval": DURATION,
                           "scrape_timeout": DURATION,
-                          "retention": _obj({"time": DURATION, "size": {"type": "string",
-                                                                        "pattern": r"^[0-9]+(B|KB|MB|GB|TB|PB)$"}}),
+                          "retention": _obj({"time": DURATION, "size": {
+                              "type": "string", "pattern": r"^[0-9]+(B|KB|MB|GB|TB|PB)$",
+                              "description": "a size with a unit B, KB, MB, GB, TB or PB, e.g. 50GB"}}),
                           "external_labels": LABEL_MAP,
                           "runbook_base_url": {"type": "string", "pattern": r"^https?://\S+$",
                                                "description": "where the rendered MONITORING.md is published"}}),

@@ -44,7 +44,7 @@ def _issue(source: Source, error: ValidationError) -> SpecIssue:
     if kind == "type":
         want = schema["type"]
         want = " or ".join(_TYPE_NAMES.get(t, t) for t in (want if isinstance(want, list) else [want]))
-        return source.issue(path, f"expected {want}, got {_describe(value)}")
+        return source.issue(path, f"expected {want}, got {_describe(value)}", schema.get("description", ""))
     if kind == "enum":
         options = ", ".join(str(o) for o in schema["enum"])
         return source.issue(path, f"{_describe(value)} is not one of: {options}",
@@ -54,6 +54,9 @@ def _issue(source: Source, error: ValidationError) -> SpecIssue:
     if kind == "pattern":
         what = schema.get("description") or f"the pattern {schema['pattern']}"
         return source.issue(path, f"{_describe(value)} is not valid here: expected {what}")
+    if kind == "maxLength":
+        return source.issue(path, f"{_describe(value)} is {len(value)} characters long, over the limit of "
+                                  f"{schema['maxLength']}", "shorten it; long prose belongs in the runbook or docs")
     if kind in ("maxLength", "minItems", "minProperties", "minimum", "maximum", "uniqueItems"):
         return source.issue(path, f"{_describe(value)}: {error.message.split(' is ', 1)[-1]}")
     return source.issue(path, error.message)

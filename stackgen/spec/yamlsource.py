@@ -1,7 +1,8 @@
 """YAML to plain data, remembering the line of every value so errors can point at it.
 
-PyYAML's composer keeps aliases as shared nodes; we expand them ourselves under a node
-budget so an alias bomb fails fast with bounded memory instead of exhausting it.
+PyYAML's composer keeps aliases as shared nodes; we expand them ourselves under a budget of
+values reached again through an alias, so an alias bomb fails fast with bounded memory instead of
+exhausting it. Values written out are bounded by MAX_BYTES, so a large honest spec never hits it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from yaml.constructor import SafeConstructor
 
 from stackgen.errors import SpecError, SpecIssue
 
-MAX_NODES = 200_000
+MAX_ALIAS_VALUES = 100_000
 MAX_DEPTH = 64
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -39,21 +40,74 @@ class Source:
         return self.lines.get((), 1)
 
     def issue(self, path: Path, message: str, hint: str = "") -> SpecIssue:
-        return SpecIssue(self.file, self.line(path), format_path(path), message, hint)
+        return SpecIssue(self.file, self.line(path), format_path(path, self.data), message, hint)
 
 
-def format_path(path: Path) -> str:
-    out = ""
+NAME_KEYS = ("name", "record", "uid", "title")  # what identifies a list item to a person
+
+
+def format_path(path: Path, data: Any = None) -> str:
+    """`alert_groups[sdwan].alerts[PathDown].expr`: list items by their name where they have one."""
+    out, node = "", data
     for part in path:
         if isinstance(part, int):
-            out += f"[{part}]"
+            item = node[part] if isinstance(node, list) and part < len(node) else None
+            label = next((item[k] for k in NAME_KEYS if isinstance(item, dict) and isinstance(item.get(k), str)), None)
+            out += f"[{label}]" if label else f"[{part}]"
         else:
             out += f".{part}" if out else str(part)
+        node = node[part] if isinstance(node, (dict, list)) and _has(node, part) else None
     return out
 
 
-def _fail(file: str, line: int | None, message: str, hint: str = "") -> SpecError:
-    return SpecError([SpecIssue(file, line, "", message, hint)])
+def _has(node: Any, part: Any) -> bool:
+    return part in node if isinstance(node, dict) else isinstance(part, int) and part < len(node)
+
+
+def _fail(file: str, line: int | None, message: str, hint: str = "", path: Path = ()) -> SpecError:
+    return SpecError([SpecIssue(file, line, format_path(path), message, hint)])
+
+
+# libyaml is ~10x faster than the pure-Python parser, and caps nesting at 1000 levels itself
+# instead of exhausting Python's recursion limit; both give the same nodes and marks.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_NULL_TAG = "tag:yaml.org,2002:null"
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
+def _path_near(text: str) -> Path:
+    """The spec path of the last value the parser read in `text`: where a syntax error is, near enough."""
+    stack: list[list] = []  # one frame per open collection: [kind, current key or index, next is a key]
+    last: Path = ()
+    try:
+        for event in yaml.parse(text, Loader=_LOADER):
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.pop()
+            elif isinstance(event, yaml.NodeEvent):
+                frame = stack[-1] if stack else None
+                if frame and frame[0] == "seq":
+                    frame[1] += 1
+                elif frame and frame[2]:
+                    frame[1] = event.value if isinstance(event, yaml.ScalarEvent) else "?"
+                last = tuple(f[1] for f in stack if f[1] is not None)
+                if frame and frame[0] == "map":
+                    frame[2] = not frame[2]
+                if isinstance(event, yaml.MappingStartEvent):
+                    stack.append(["map", None, True])
+                elif isinstance(event, yaml.SequenceStartEvent):
+                    stack.append(["seq", -1, False])
+    except yaml.YAMLError:
+        pass
+    return last
+
+
+def _syntax_hint(text: str, line: int | None, problem: str) -> str:
+    bad_line = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else ""
+    if "\t" in bad_line[: len(bad_line) - len(bad_line.lstrip())] or "\t" in problem:
+        return "YAML indents with spaces, never tabs: replace the tab at the start of this line"
+    if "nesting depth" in problem:
+        return "a spec never needs this depth; check the brackets"
+    return "check indentation, colons, brackets and quotes around this line"
 
 
 def parse_yaml(text_bytes: bytes, file: str) -> Source:
@@ -65,20 +119,25 @@ def parse_yaml(text_bytes: bytes, file: str) -> Source:
     except UnicodeDecodeError as exc:
         line = text_bytes[: exc.start].count(b"\n") + 1
         raise _fail(file, line, f"not valid UTF-8 (byte 0x{text_bytes[exc.start]:02x})",
-                    "save the spec as UTF-8") from None
+                    "save the spec as UTF-8", _path_near(text_bytes[: exc.start].decode("utf-8", "replace"))) \
+            from None
     if not text.strip():
         raise _fail(file, 1, "the spec is empty", "start from `stackgen init`")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or "invalid YAML"
-        hint = "YAML indents with spaces, never tabs" if "\t" in problem or "tab" in problem.lower() else \
-            "check indentation, colons and quotes around this line"
-        raise _fail(file, line, f"invalid YAML: {problem}", hint) from None
+        raise _fail(file, line, f"invalid YAML: {problem}", _syntax_hint(text, line, problem), _path_near(text)) \
+            from None
     except yaml.YAMLError as exc:
         raise _fail(file, None, f"invalid YAML: {exc}") from None
+    except RecursionError:  # the pure-Python parser nests on the call stack
+        raise _fail(file, None, "nesting is too deep to parse", "a spec never needs this depth") from None
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG and not node.value):
+        # only comments, or an empty document after `---`
+        raise _fail(file, 1, "the spec is empty", "start from `stackgen init`")
     source = Source(file, None)
     source.data = _Builder(source).build(node, ())
     return source
@@ -87,27 +146,43 @@ def parse_yaml(text_bytes: bytes, file: str) -> Source:
 class _Builder:
     def __init__(self, source: Source) -> None:
         self.source = source
-        self.count = 0
+        self.aliased = 0  # values built a second time or more, through an alias
+        self.seen: set[int] = set()
         self.constructor = SafeConstructor()
+        self.open: set[int] = set()  # collections being built: meeting one again means a recursive alias
 
     def build(self, node: yaml.Node, path: Path, depth: int = 0) -> Any:
-        self.count += 1
+        if id(node) in self.seen:
+            self.aliased += 1
+        else:
+            self.seen.add(id(node))
         line = node.start_mark.line + 1
-        if self.count > MAX_NODES:
-            raise _fail(self.source.file, line, f"the document expands to over {MAX_NODES} values",
-                        "YAML aliases (*name) may be nested too deeply; write the values out")
+        if self.aliased > MAX_ALIAS_VALUES:
+            raise _fail(self.source.file, line, f"aliases expand to over {MAX_ALIAS_VALUES} values",
+                        "YAML aliases (*name) may be nested too deeply; write the values out", path)
+        if id(node) in self.open:
+            raise _fail(self.source.file, line, "recursive alias: this value contains itself",
+                        "a spec is a tree; write the nested value out instead of referring back to it", path)
         if depth > MAX_DEPTH:
             raise _fail(self.source.file, line, f"nesting is deeper than {MAX_DEPTH} levels",
-                        "a spec never needs this depth; check the indentation")
+                        "a spec never needs this depth; check the indentation", path)
         self.source.lines.setdefault(path, line)
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path, depth)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            if node.tag not in _PLAIN_TAGS:  # the safe loader would build a plain list and drop the tag
+                raise _fail(self.source.file, line, f"YAML tag '{node.tag}' is not allowed in a spec",
+                            "remove the tag: a spec holds plain mappings, lists and values", path)
+            self.open.add(id(node))
+            try:
+                if isinstance(node, yaml.MappingNode):
+                    return self._mapping(node, path, depth)
+                return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+            finally:
+                self.open.discard(id(node))
         try:
             return self.constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
-            raise _fail(self.source.file, line, f"invalid value: {getattr(exc, 'problem', exc)}") from None
+            raise _fail(self.source.file, line, f"invalid value: {getattr(exc, 'problem', exc)}", "", path) \
+                from None
 
     def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict:
         self.constructor.flatten_mapping(node)
@@ -117,9 +192,9 @@ class _Builder:
             if not isinstance(key, (str, int, float, bool)) or isinstance(key, bool):
                 key = str(key)
             if key in out:
-                raise _fail(self.source.file, key_node.start_mark.line + 1,
-                            f"{format_path(path + (key,))}: duplicate key '{key}'",
-                            "each key may appear once in a mapping; merge the two entries")
+                raise _fail(self.source.file, key_node.start_mark.line + 1, f"duplicate key '{key}'",
+                            f"first on line {self.source.lines[path + (key,)]}; each key may appear once "
+                            "in a mapping: merge the two entries", path + (key,))
             self.source.lines[path + (key,)] = key_node.start_mark.line + 1
             out[key] = self.build(value_node, path + (key,), depth + 1)
         return out

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Regenerate every golden output from the specs, then review the diff and commit it:
+#   generated/               the embedded default spec (what `stackgen generate` renders)
+#   tests/golden/<stem>/     every other spec in specs/, rendered with --out tests/golden/<stem>/generated
+#                            (its docker-compose.monitoring.yml lands beside that folder)
+# tests/test_golden.py and tests/test_generate.py compare these byte for byte.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+stackgen=.venv/bin/stackgen
+default=$(.venv/bin/python -c 'from importlib import resources
+from stackgen.spec.loader import DEFAULT_SPEC
+print(resources.files("stackgen").joinpath("specs", DEFAULT_SPEC))')
+
+"$stackgen" generate
+stems=()
+for spec in specs/*.yaml; do
+  [ "$(realpath "$spec")" = "$(realpath "$default")" ] && continue
+  stem=$(basename "$spec" .yaml)
+  stems+=("$stem")
+  "$stackgen" generate "$spec" --out "tests/golden/$stem/generated"
+done
+# Goldens of specs that no longer exist would pass unnoticed; remove them.
+for folder in tests/golden/*/; do
+  [ -d "$folder" ] || continue
+  stem=$(basename "$folder")
+  [[ " ${stems[*]} " == *" $stem "* ]] || { echo "removing tests/golden/$stem (no specs/$stem.yaml)"; rm -rf "$folder"; }
+done

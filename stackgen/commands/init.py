@@ -1,0 +1,75 @@
+"""`stackgen init [PATH]`: scaffold a starter spec that validates and renders as it is.
+
+The scaffold is prose-like text for a person to edit (comments, layout), so it is a Jinja2 template;
+the values put into it are checked against the spec's name rules first, so they cannot break its YAML.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jinja2
+import typer
+
+from stackgen.errors import OutputError
+from stackgen.spec.schema import API_VERSION, SCHEMA
+
+TEMPLATE = "init.yaml.j2"
+NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
+_ENV = jinja2.Environment(loader=jinja2.PackageLoader("stackgen", "templates"), autoescape=False,
+                          keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+
+
+def default_name(path: Path) -> str:
+    """A system name from the folder the spec goes in: `~/src/Web Shop/stackgen.yaml` -> `web-shop`."""
+    folder = path.absolute().parent.name.lower()
+    name = re.sub(r"[^a-z0-9_-]+", "-", folder).strip("-_")
+    name = re.sub(r"^[^a-z]+", "", name)[:40].rstrip("-_")
+    return name or "myapp"
+
+
+def render_starter_spec(name: str, service: str, port: int, title: str = "") -> str:
+    """The starter spec's text. Pure; `name` and `service` must already match NAME."""
+    return _ENV.get_template(TEMPLATE).render(
+        schema_url=SCHEMA["$id"], api_version=API_VERSION, name=name, service=service, port=port,
+        title=title or name.replace("-", " ").replace("_", " ").title())
+
+
+def write_new_file(path: Path, text: str) -> None:
+    """Create `path` with `text`; never replaces a file that exists (checked atomically by the open)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise OutputError(f"{path}: already exists; stackgen init never overwrites a spec. "
+                          "Choose another path or remove the file") from None
+    except OSError as exc:
+        raise OutputError(f"{path}: could not write: {exc.strerror or exc}") from None
+
+
+def _checked_name(value: str) -> str:
+    if not NAME.match(value):
+        raise typer.BadParameter(f"{value!r}: use a lowercase name of up to 40 characters: a-z, 0-9, _ and -, "
+                                 "starting with a letter")
+    return value
+
+
+def register(app: typer.Typer) -> None:
+    from stackgen.cli import guarded
+
+    @app.command()
+    def init(
+        path: Path = typer.Argument(Path("stackgen.yaml"), help="Where to write the spec."),
+        name: str = typer.Option("", "--name", show_default=False,
+                                 help="System name (default: from the folder the spec goes in)."),
+        service: str = typer.Option("app", "--service", help="Name of the service Prometheus scrapes."),
+        port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port of its /metrics endpoint."),
+        title: str = typer.Option("", "--title", show_default=False, help="Human title (default: from the name)."),
+    ) -> None:
+        """Write a starter spec, with the schema comment for editor completion. Never overwrites a file."""
+        system = _checked_name(name or default_name(path))
+        text = render_starter_spec(system, _checked_name(service), port, title.replace("\n", " ").strip())
+        guarded(lambda: write_new_file(path, text))
+        typer.echo(f"wrote {path}; next: `stackgen validate {path}` and `stackgen generate {path}`")

@@ -1,0 +1,162 @@
+"""docs/MONITORING.md: the monitoring guide, rendered with Jinja2 from the spec (prose only).
+
+This module prepares plain data (words for routes, units from metric names, the query an alert
+watches); the template lays it out. Nothing in the guide is typed by hand, so it cannot drift.
+"""
+
+from __future__ import annotations
+
+import re
+
+import jinja2
+
+from stackgen import promql
+from stackgen.model import RUNBOOK_GUIDE, Alert, Metric, Receiver, Route, Spec
+from stackgen.render.compose import COMPOSE_FILE, PASSWORD_VAR, secret_files
+from stackgen.render.target import CONTAINER_PORTS
+
+GUIDE_FILE = RUNBOOK_GUIDE
+TEMPLATE = "MONITORING.md.j2"
+
+# Base-unit suffixes of the Prometheus naming conventions, checked after `_total` is removed.
+UNIT_SUFFIXES = (
+    ("_seconds", "seconds"), ("_bytes", "bytes"), ("_ratio", "ratio (0-1)"), ("_percent", "percent"),
+    ("_celsius", "degrees Celsius"), ("_meters", "meters"), ("_volts", "volts"), ("_amperes", "amperes"),
+    ("_joules", "joules"), ("_grams", "grams"), ("_hertz", "hertz"), ("_info", "info (value always 1)"),
+)
+COMPARISONS = frozenset({"==", "!=", ">", "<", ">=", "<="})
+SECRET_WHAT = {"api_url_file": "the Slack incoming-webhook URL", "routing_key_file": "the PagerDuty routing key",
+               "auth_password_file": "the SMTP password"}
+_ENV = jinja2.Environment(loader=jinja2.PackageLoader("stackgen", "templates"), autoescape=False,
+                          keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
+                          trim_blocks=True, lstrip_blocks=True)
+
+
+def metric_unit(metric: Metric) -> str:
+    """The spec's unit, else the one the metric's name announces, else empty."""
+    if metric.unit:
+        return metric.unit
+    name = metric.name.removesuffix("_total")
+    return next((unit for suffix, unit in UNIT_SUFFIXES if name.endswith(suffix)), "")
+
+
+def watched_query(expr: str) -> str:
+    """What an alert compares with its threshold (`a > 0.5` -> `a`): the series to graph."""
+    try:
+        node = promql.parse(expr)
+    except promql.PromQLSyntaxError:
+        return expr
+    if isinstance(node, promql.promql_parser.BinaryExpr) and str(node.op) in COMPARISONS \
+            and not (node.modifier and node.modifier.return_bool):
+        for side, other in ((node.lhs, node.rhs), (node.rhs, node.lhs)):
+            if isinstance(other, promql.promql_parser.NumberLiteral):
+                return side.prettify()
+    return expr
+
+
+def github_anchor(heading: str) -> str:
+    """The anchor GitHub gives a Markdown heading: lower case, punctuation dropped, spaces to dashes."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def describe_receiver(receiver: Receiver) -> str:
+    config = receiver.config
+    return {
+        "slack": lambda: f"Slack channel {config.get('channel', '')}",
+        "email": lambda: f"email to {config.get('to', '')}",
+        "pagerduty": lambda: "PagerDuty",
+        "webhook": lambda: f"webhook {config.get('url', '')}",
+    }.get(receiver.kind, lambda: "nobody (notifications are dropped)")()
+
+
+def describe_matchers(matchers: tuple[str, ...]) -> str:
+    return " and ".join(f"`{m}`" for m in matchers) if matchers else "every alert"
+
+
+def _routes(routes: tuple[Route, ...], depth: int = 0) -> list[dict]:
+    out = []
+    for route in routes:
+        timing = [f"{label} {value}" for label, value in (("first notification after", route.group_wait),
+                                                           ("batches every", route.group_interval),
+                                                           ("repeats every", route.repeat_interval)) if value]
+        if route.group_by is not None:
+            timing.insert(0, "grouped by " + ", ".join(f"`{g}`" for g in route.group_by))
+        out.append({"depth": depth, "matchers": describe_matchers(route.matchers), "receiver": route.receiver,
+                    "timing": timing, "continue": route.continue_})
+        out.extend(_routes(route.routes, depth + 1))
+    return out
+
+
+def _alert(spec: Spec, alert: Alert) -> dict:
+    threshold = spec.thresholds.get(alert.threshold) if alert.threshold else None
+    group = next(g for g in spec.alert_groups if g.name == alert.group)
+    return {
+        "alert": alert, "group_title": group.title, "heading": f"{alert.name} ({alert.severity})",
+        "link": alert.runbook_url or f"#{alert.anchor}",
+        "threshold": (f"{threshold.name} = {promql.format_number(threshold.value)}"
+                      + (f" {threshold.unit}" if threshold.unit else "")) if threshold else "",
+        "query": watched_query(alert.expr),
+    }
+
+
+def _host(spec: Spec) -> str:
+    bind = spec.stack.bind_address
+    return "127.0.0.1" if bind in ("0.0.0.0", "::", "") else (f"[{bind}]" if ":" in bind else bind)
+
+
+def guide_data(spec: Spec) -> dict:
+    """Everything the template shows, computed once from the spec."""
+    host, ports = _host(spec), spec.stack.ports
+    routing = spec.routing
+    receivers = {r.name: describe_receiver(r) for r in routing.receivers} if routing else {}
+    used_by: dict[str, list[str]] = {}
+    for alert in spec.alerts:
+        if alert.threshold:
+            used_by.setdefault(alert.threshold, []).append(f"{alert.name} ({alert.severity})")
+    return {
+        "spec": spec, "compose_file": COMPOSE_FILE, "password_var": PASSWORD_VAR,
+        "generate": f"stackgen generate specs/{spec.file}",
+        "secrets": [{"file": s.source[2:], "target": s.target, "receivers": ", ".join(s.receivers),
+                     "what": SECRET_WHAT.get(_secret_key(routing.receivers, s.target), "the secret")}
+                    for s in secret_files(spec)],
+        "components": [
+            {"name": "Prometheus", "url": f"http://{host}:{ports['prometheus']}", "port": CONTAINER_PORTS["prometheus"],
+             "health": "/-/healthy"},
+            {"name": "Alertmanager", "url": f"http://{host}:{ports['alertmanager']}",
+             "port": CONTAINER_PORTS["alertmanager"], "health": "/-/healthy"},
+            {"name": "Grafana", "url": f"http://{host}:{ports['grafana']}", "port": CONTAINER_PORTS["grafana"],
+             "health": "/api/health"},
+        ],
+        "host": host, "webhook_port": ports["webhook"],
+        "metrics": [{"metric": m, "unit": metric_unit(m)} for m in spec.metrics],
+        "references": [m for m in spec.metrics if m.reference_name],
+        "thresholds": [{"threshold": t, "value": promql.format_number(t.value), "used_by": used_by.get(t.name, [])}
+                       for t in spec.thresholds.values()],
+        "alerts": [_alert(spec, a) for a in spec.alerts],
+        "receivers": receivers,
+        "routes": _routes(routing.routes) if routing else [],
+    }
+
+
+def _secret_key(receivers, target: str) -> str:
+    return next((k for r in receivers for k, v in r.config.items() if v == target), "")
+
+
+def _cell(text: object) -> str:
+    """Table-safe text: one line, pipes escaped (Prometheus templates use `|`)."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _code(text: object) -> str:
+    text = " ".join(str(text).split())
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
+_ENV.filters["cell"] = _cell
+_ENV.filters["code"] = _code
+_ENV.filters["anchor"] = github_anchor
+
+
+def render_monitoring_guide(spec: Spec) -> str:
+    """The guide as Markdown text. Pure: same spec, same text, whatever the output folder is called."""
+    return _ENV.get_template(TEMPLATE).render(**guide_data(spec))

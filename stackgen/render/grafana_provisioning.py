@@ -1,0 +1,63 @@
+"""Grafana provisioning: the Prometheus datasource and the folder of dashboards, present at first start.
+
+The datasource uid is fixed here and nowhere else: every dashboard target refers to it, so the
+dashboards work without an import step or a datasource picked by hand.
+"""
+
+from __future__ import annotations
+
+from stackgen.model import Spec
+from stackgen.render.target import CONTAINER_PORTS, Target
+
+DATASOURCE_UID = "stackgen-prometheus"
+DATASOURCE_REF = {"type": "prometheus", "uid": DATASOURCE_UID}
+# Where Grafana reads dashboard files; the compose stack mounts `<out>/grafana/dashboards` here.
+DASHBOARDS_DIR = "/var/lib/grafana/dashboards"
+
+DATASOURCES_FILE = "grafana/provisioning/datasources/prometheus.yml"
+DASHBOARD_PROVIDER_FILE = "grafana/provisioning/dashboards/stackgen.yml"
+
+
+def dashboard_file(uid: str) -> str:
+    return f"grafana/dashboards/{uid}.json"
+
+
+def prometheus_url(spec: Spec, target: Target) -> str:
+    """Prometheus as Grafana reaches it: by service name on the compose network, else on 127.0.0.1."""
+    if target.local:
+        return f"http://{target.component(spec, 'prometheus')}"
+    return f"http://prometheus:{CONTAINER_PORTS['prometheus']}"
+
+
+def render_datasources(spec: Spec, target: Target) -> dict:
+    return {
+        "apiVersion": 1,
+        "datasources": [{
+            "name": "Prometheus",
+            "type": "prometheus",
+            "uid": DATASOURCE_UID,
+            "access": "proxy",
+            "url": prometheus_url(spec, target),
+            "isDefault": True,
+            "editable": False,
+            # The scrape interval lets Grafana size $__rate_interval to cover at least four scrapes.
+            "jsonData": {"timeInterval": spec.settings.scrape_interval, "httpMethod": "POST"},
+        }],
+    }
+
+
+def render_dashboard_provider(spec: Spec) -> dict:
+    return {
+        "apiVersion": 1,
+        "providers": [{
+            "name": "stackgen",
+            "orgId": 1,
+            "folder": spec.title,
+            "type": "file",
+            # The spec is the source of truth: edits in the UI would be lost at the next generate.
+            "disableDeletion": True,
+            "allowUiUpdates": False,
+            "updateIntervalSeconds": 30,
+            "options": {"path": DASHBOARDS_DIR, "foldersFromFilesStructure": False},
+        }],
+    }

@@ -1,0 +1,213 @@
+"""The demo API: login, token refresh, sites and paths, and the WebSocket path-status stream."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from stackgen.service.auth import Auth, Refused
+from stackgen.service.database import Database, DatabaseError
+from stackgen.service.faults import Faults
+from stackgen.service.metrics import SpecMetrics
+from stackgen.service.sdwan import SdwanEngine
+
+MAX_BODY_BYTES = 64 * 1024
+SLOW_HTTP_SECONDS = 1.5
+MAX_WEBSOCKETS = 64
+WS_AUTH_TIMEOUT = 10.0
+WS_SENT_TYPES = ("status", "pong", "error")
+WS_RECEIVED_TYPES = ("auth", "ping", "invalid")
+
+
+@dataclass
+class ServiceState:
+    """Everything the handlers share; lives on `app.state.service`."""
+
+    metrics: SpecMetrics
+    db: Database
+    auth: Auth
+    engine: SdwanEngine
+    faults: Faults
+    tick: float
+    ws_sent: Any = None
+    ws_received: Any = None
+    ws_active: Any = None
+    websockets: int = 0
+
+
+def state_of(conn: Request | WebSocket) -> ServiceState:
+    return conn.app.state.service
+
+
+async def read_json(request: Request) -> dict[str, Any]:
+    """The body as a JSON object: 413 past MAX_BODY_BYTES (checked while reading), 400 when not an object."""
+    declared = request.headers.get("content-length", "")
+    if declared and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
+        raise HTTPException(413, f"request body over {MAX_BODY_BYTES} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise HTTPException(413, f"request body over {MAX_BODY_BYTES} bytes")
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise HTTPException(400, "request body is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise HTTPException(400, "request body must be a JSON object")
+    return data
+
+
+def require_str(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value or len(value) > 1024:
+        raise HTTPException(422, f"'{key}' must be a non-empty string of at most 1024 characters")
+    return value
+
+
+async def api_delay(state: ServiceState) -> None:
+    """The slow_http fault: API answers take about SLOW_HTTP_SECONDS."""
+    if state.faults.active("slow_http"):
+        await asyncio.sleep(SLOW_HTTP_SECONDS * random.uniform(0.9, 1.2))
+
+
+def require_user(request: Request) -> int:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    user = state_of(request).auth.user_of(token) if scheme.lower() == "bearer" and token else None
+    if user is None:
+        raise HTTPException(401, "a valid bearer access token is required")
+    return user
+
+
+async def login(request: Request) -> JSONResponse:
+    state = state_of(request)
+    await api_delay(state)
+    data = await read_json(request)
+    username, password = require_str(data, "username"), require_str(data, "password")
+    try:
+        return JSONResponse(await state.auth.login(username, password))
+    except Refused:
+        return JSONResponse({"error": "login refused"}, status_code=401)  # the reason is in the metrics only
+
+
+async def refresh(request: Request) -> JSONResponse:
+    state = state_of(request)
+    await api_delay(state)
+    token = require_str(await read_json(request), "refresh_token")
+    try:
+        return JSONResponse(state.auth.refresh(token))
+    except Refused as exc:
+        return JSONResponse({"error": f"refresh token {exc.reason}"}, status_code=401)
+
+
+async def sites(request: Request) -> JSONResponse:
+    state = state_of(request)
+    await api_delay(state)
+    require_user(request)
+    rows = state.db.run("SELECT s.name, s.city, COUNT(p.id) FROM sites s LEFT JOIN paths p ON p.site_id = s.id "
+                        "GROUP BY s.id ORDER BY s.name")
+    return JSONResponse({"sites": [{"site": n, "city": c, "paths": k} for n, c, k in rows]})
+
+
+async def site_paths(request: Request) -> JSONResponse:
+    state = state_of(request)
+    await api_delay(state)
+    require_user(request)
+    site = request.path_params["site"]
+    if not state.db.run("SELECT 1 FROM sites WHERE name = ?", (site,)):
+        raise HTTPException(404, "no such site")
+    return JSONResponse({"paths": [p for p in state.engine.snapshot() if p["site"] == site]})
+
+
+async def paths(request: Request) -> JSONResponse:
+    state = state_of(request)
+    await api_delay(state)
+    require_user(request)
+    return JSONResponse({"paths": state.engine.snapshot()})
+
+
+async def path_stream(ws: WebSocket) -> None:
+    """After an auth message, sends the status of every path each tick and answers pings."""
+    state = state_of(ws)
+    if state.websockets >= MAX_WEBSOCKETS:
+        await ws.close(code=1013)  # try again later
+        return
+    await ws.accept()
+    state.websockets += 1
+    state.ws_active.inc()
+    try:
+        if await _authenticate(ws, state):
+            await _stream(ws, state)
+    except WebSocketDisconnect:
+        pass
+    except DatabaseError:  # the token check needs the database
+        await ws.close(code=1011)
+    finally:
+        state.websockets -= 1
+        state.ws_active.dec()
+
+
+async def _send(ws: WebSocket, state: ServiceState, kind: str, **fields: Any) -> None:
+    await ws.send_json({"type": kind, **fields})
+    state.ws_sent.labels(type=kind).inc()
+
+
+async def _receive(ws: WebSocket, state: ServiceState, timeout: float) -> dict[str, Any] | None:
+    """The next message as an object (type "invalid" if it is not one), or None after `timeout` seconds."""
+    try:
+        text = await asyncio.wait_for(ws.receive_text(), timeout)
+    except asyncio.TimeoutError:
+        return None
+    try:
+        message = json.loads(text)
+    except ValueError:
+        message = None
+    if not isinstance(message, dict) or message.get("type") not in WS_RECEIVED_TYPES:
+        message = {"type": "invalid"}
+    state.ws_received.labels(type=message["type"]).inc()
+    return message
+
+
+async def _authenticate(ws: WebSocket, state: ServiceState) -> bool:
+    message = await _receive(ws, state, WS_AUTH_TIMEOUT)
+    token = message.get("token") if message and message["type"] == "auth" else None
+    if not isinstance(token, str) or state.auth.user_of(token) is None:
+        await _send(ws, state, "error", error="send {\"type\": \"auth\", \"token\": ACCESS_TOKEN} first")
+        await ws.close(code=1008)
+        return False
+    await _send(ws, state, "status", paths=state.engine.snapshot())
+    return True
+
+
+async def _stream(ws: WebSocket, state: ServiceState) -> None:
+    loop = asyncio.get_running_loop()
+    next_status = loop.time() + state.tick
+    while True:
+        message = await _receive(ws, state, max(0.0, next_status - loop.time()))
+        if message is not None:
+            if message["type"] == "ping":
+                await _send(ws, state, "pong")
+            elif message["type"] == "invalid":
+                await _send(ws, state, "error", error="messages are JSON objects of type ping")
+        if loop.time() >= next_status:
+            await _send(ws, state, "status", paths=state.engine.snapshot())
+            next_status = loop.time() + state.tick
+
+
+ROUTES = [
+    Route("/api/login", login, methods=["POST"]),
+    Route("/api/token/refresh", refresh, methods=["POST"]),
+    Route("/api/sites", sites, methods=["GET"]),
+    Route("/api/sites/{site}/paths", site_paths, methods=["GET"]),
+    Route("/api/paths", paths, methods=["GET"]),
+    WebSocketRoute("/ws/paths", path_stream),
+]

@@ -1,0 +1,145 @@
+"""Every metric of a spec, registered with prometheus_client in an explicit registry.
+
+The demo components ask for metrics by name, type and labels (`SpecMetrics.claim`). A metric the spec does
+not declare, or declares with another type or other labels, comes back as `NULL_METRIC`, whose updates do
+nothing: the components run against any spec and drive only what it declares. A declared metric that no
+component claims is still exposed (`SpecMetrics.expose_unclaimed`): a labelless one as its single series at
+0, a labelled one as one series whose label values are all `UNCLAIMED_LABEL_VALUE`, so the exposition always
+holds every declared metric and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Summary
+from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
+
+from stackgen.errors import StackgenError
+from stackgen.model import Metric, Spec
+
+UNCLAIMED_LABEL_VALUE = "none"
+EXPOSITION_CONTENT_TYPE = CONTENT_TYPE_LATEST
+# Types whose families prometheus_client extends with a `<name>_created` series; the spec does not declare it.
+_TYPES_WITH_CREATED = ("counter", "histogram", "summary")
+
+
+class ServiceError(StackgenError):
+    """The service cannot run this spec as written (a metric prometheus_client cannot export by its name)."""
+
+    exit_code = 2
+
+
+class _NullMetric:
+    """Stands in for a metric the spec does not declare: every update is a no-op."""
+
+    def labels(self, *args: Any, **kwargs: Any) -> "_NullMetric":
+        return self
+
+    def inc(self, amount: float = 1) -> None:
+        pass
+
+    def dec(self, amount: float = 1) -> None:
+        pass
+
+    def set(self, value: float) -> None:
+        pass
+
+    def observe(self, value: float) -> None:
+        pass
+
+    def set_function(self, function: Any) -> None:
+        pass
+
+    def remove(self, *labelvalues: str) -> None:
+        pass
+
+    def __bool__(self) -> bool:
+        return False
+
+
+NULL_METRIC: Any = _NullMetric()
+
+
+def _client_metric(metric: Metric, registry: CollectorRegistry) -> Any:
+    """One prometheus_client metric for a declared metric, named so that it exposes the declared name."""
+    common = {"documentation": metric.help, "labelnames": metric.labels, "registry": registry}
+    if metric.type == "counter":
+        if not metric.name.endswith("_total"):
+            raise ServiceError(
+                f"{metric.name}: prometheus_client exposes a counter as '<name>_total', so it cannot export "
+                f"counter '{metric.name}' under that name (rename it to '{metric.name}_total', the Prometheus "
+                "convention that `promtool check metrics` also asks for)")
+        return Counter(metric.name[: -len("_total")], **common)
+    if metric.type == "gauge":
+        return Gauge(metric.name, **common)
+    if metric.type == "histogram":
+        if metric.buckets:
+            return Histogram(metric.name, buckets=metric.buckets, **common)
+        return Histogram(metric.name, **common)
+    return Summary(metric.name, **common)
+
+
+def served_metrics(spec: Spec, service: str | None) -> tuple[Metric, ...]:
+    """The metrics one service exports: those bound to it, and those bound to no service."""
+    return tuple(m for m in spec.metrics if m.service in (None, service))
+
+
+class _WithoutCreated:
+    """A view of a registry that leaves out the `_created` series prometheus_client adds on its own."""
+
+    def __init__(self, registry: CollectorRegistry, types: dict[str, str]) -> None:
+        self._registry = registry
+        # family name (as prometheus_client names it) -> declared type
+        self._types = types
+
+    def collect(self) -> Iterator[Any]:
+        for family in self._registry.collect():
+            if self._types.get(family.name) in _TYPES_WITH_CREATED:
+                created = family.name + "_created"
+                family.samples = [s for s in family.samples if s.name != created]
+            yield family
+
+
+class SpecMetrics:
+    """The registry of one service's declared metrics, and the components' way to find them."""
+
+    def __init__(self, metrics: Iterable[Metric]) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.declared: dict[str, Metric] = {}
+        self._client: dict[str, Any] = {}
+        self._claimed: set[str] = set()
+        family_types: dict[str, str] = {}
+        for metric in metrics:
+            try:
+                client = _client_metric(metric, self.registry)
+            except ValueError as exc:  # name clash or a name prometheus_client refuses
+                raise ServiceError(f"{metric.name}: prometheus_client refuses this metric: {exc}") from None
+            self.declared[metric.name] = metric
+            self._client[metric.name] = client
+            family_types[client._name] = metric.type
+        self._view = _WithoutCreated(self.registry, family_types)
+
+    def claim(self, name: str, type_: str, labels: Iterable[str] = ()) -> Any:
+        """The metric `name` if the spec declares it with this type and these labels, else NULL_METRIC."""
+        metric = self.declared.get(name)
+        if metric is None or metric.type != type_ or set(metric.labels) != set(labels):
+            return NULL_METRIC
+        self._claimed.add(name)
+        return self._client[name]
+
+    @property
+    def unclaimed(self) -> tuple[str, ...]:
+        return tuple(n for n in self.declared if n not in self._claimed)
+
+    def expose_unclaimed(self) -> None:
+        """Give every declared metric that no component drives one visible series (see the module doc)."""
+        for name in self.unclaimed:
+            metric = self.declared[name]
+            if metric.labels:
+                self._client[name].labels(**{label: UNCLAIMED_LABEL_VALUE for label in metric.labels})
+
+    def exposition(self) -> bytes:
+        """The text exposition of every declared metric, as Prometheus scrapes it."""
+        return generate_latest(self._view)

@@ -1,0 +1,201 @@
+"""Running a rendered stack as native processes on 127.0.0.1: plan, preflight, start, wait, stop.
+
+Each component runs in its own process group, so stopping it (SIGTERM, then SIGKILL after a timeout)
+also stops anything it started. Every check that can fail (binaries, ports) runs before anything starts.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from stackgen.errors import StackgenError
+from stackgen.model import Spec
+from stackgen.render.stack import render_stack
+from stackgen.render.target import LOCAL
+from stackgen.tools import find_tool, materialise
+
+HOST = "127.0.0.1"
+ALERTMANAGER_NAMES = ("prometheus-alertmanager", "alertmanager")
+NODE_EXPORTER_NAMES = ("prometheus-node-exporter", "node_exporter")
+STOP_TIMEOUT = 5.0
+
+
+class StackError(StackgenError):
+    """The local stack cannot start: a port is taken, a component exits or never gets ready."""
+
+    exit_code = 4
+
+
+@dataclass
+class Component:
+    name: str
+    command: list[str]
+    port: int
+    ready_url: str
+    log: Path
+    process: subprocess.Popen | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+
+@dataclass(frozen=True)
+class Binaries:
+    prometheus: str
+    alertmanager: str
+    node_exporter: str | None  # None: exporters are not run (and must be dropped from the spec)
+
+
+def find_binaries(prometheus: str | None = None, alertmanager: str | None = None,
+                  node_exporter: str | None = None) -> Binaries:
+    """The binaries to run, each named explicitly or found on PATH; ToolError names what is missing."""
+    prom = find_tool("prometheus", prometheus)
+    if alertmanager:
+        am = find_tool("alertmanager", alertmanager)
+    else:
+        am = next((p for p in map(shutil.which, ALERTMANAGER_NAMES) if p), None) or find_tool("alertmanager")
+    exporter = find_tool("node_exporter", node_exporter) if node_exporter else \
+        next((p for p in map(shutil.which, NODE_EXPORTER_NAMES) if p), None)
+    return Binaries(prom, am, exporter)
+
+
+def plan_stack(spec: Spec, spec_path: str | None, binaries: Binaries, workdir: Path,
+               faults: bool = False, tick: float | None = None) -> list[Component]:
+    """Render `spec` for the local target into `workdir` and list the processes that run it."""
+    config = materialise(render_stack(spec, LOCAL), workdir)
+    logs = workdir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    ports = spec.stack.ports
+    out: list[Component] = []
+    for service in spec.services:
+        command = [sys.executable, "-m", "stackgen.cli", "serve", *([spec_path] if spec_path else []),
+                   "--service", service.name, "--host", HOST, "--port", str(service.port),
+                   *(["--faults"] if faults else []),
+                   *(["--tick", f"{tick:g}"] if tick else [])]
+        ready = service.health.get("ready") or service.metrics_path
+        out.append(Component(service.name, command, service.port, f"http://{HOST}:{service.port}{ready}",
+                             logs / f"{service.name}.log"))
+    for exporter in spec.exporters:
+        if binaries.node_exporter:
+            out.append(Component(exporter.name, [binaries.node_exporter, f"--web.listen-address={HOST}:{exporter.port}"],
+                                 exporter.port, f"http://{HOST}:{exporter.port}/metrics", logs / f"{exporter.name}.log"))
+    out.append(Component("webhook-sink", [sys.executable, "-m", "stackgen.sink", "--host", HOST,
+                                          "--port", str(ports["webhook"])],
+                         ports["webhook"], f"http://{HOST}:{ports['webhook']}/health", logs / "webhook-sink.log"))
+    am = ports["alertmanager"]
+    out.append(Component("alertmanager", [
+        binaries.alertmanager, f"--web.listen-address={HOST}:{am}", "--cluster.listen-address=",
+        f"--storage.path={workdir / 'alertmanager-data'}", f"--config.file={config / 'alertmanager' / 'config.yml'}"],
+        am, f"http://{HOST}:{am}/-/ready", logs / "alertmanager.log"))
+    prom = ports["prometheus"]
+    out.append(Component("prometheus", [
+        binaries.prometheus, f"--web.listen-address={HOST}:{prom}", f"--storage.tsdb.path={workdir / 'prometheus-data'}",
+        f"--config.file={config / 'prometheus' / 'prometheus.yml'}"],
+        prom, f"http://{HOST}:{prom}/-/ready", logs / "prometheus.log"))
+    return out
+
+
+def check_ports(components: list[Component]) -> None:
+    """Every port is free and used once; raised before anything starts."""
+    seen: dict[int, str] = {}
+    for c in components:
+        if c.port in seen:
+            raise StackError(f"port {c.port} is configured for both {seen[c.port]} and {c.name}; "
+                             "give each component its own port in the spec")
+        seen[c.port] = c.name
+        with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind((HOST, c.port))
+            except OSError:
+                raise StackError(f"port {c.port} on {HOST} ({c.name}) is already in use; stop what holds it "
+                                 "or change the port in the spec") from None
+
+
+def _is_ready(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+class LocalStack:
+    """Start components in order, each ready before the next; stop all of them, always."""
+
+    def __init__(self, components: list[Component]) -> None:
+        self.components = components
+
+    def start(self, on_ready: Callable[[Component], None] = lambda c: None, timeout: float = 60) -> None:
+        check_ports(self.components)
+        for c in self.components:
+            with open(c.log, "ab") as log:
+                c.process = subprocess.Popen(c.command, stdout=log, stderr=subprocess.STDOUT,
+                                             stdin=subprocess.DEVNULL, start_new_session=True)
+            self._wait_ready(c, timeout)
+            on_ready(c)
+
+    def _wait_ready(self, c: Component, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if c.process.poll() is not None:
+                raise StackError(f"{c.name} exited with code {c.process.returncode} before it was ready:\n"
+                                 f"{tail(c.log)}")
+            if _is_ready(c.ready_url):
+                return
+            time.sleep(0.2)
+        raise StackError(f"{c.name} was not ready at {c.ready_url} within {timeout:.0f}s:\n{tail(c.log)}")
+
+    def exited(self) -> Component | None:
+        """The first component that has stopped on its own, if any."""
+        return next((c for c in self.components if c.process and c.process.poll() is not None), None)
+
+    def stop(self) -> None:
+        """SIGTERM every process group, newest first; SIGKILL what is still there after STOP_TIMEOUT."""
+        running = [c for c in reversed(self.components) if c.process]
+        for c in running:
+            _signal_group(c.process, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_TIMEOUT
+        for c in running:
+            try:
+                c.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+            _signal_group(c.process, signal.SIGKILL)  # also reaps children the leader left behind
+            c.process.wait()
+
+    def pids(self) -> list[int]:
+        return [c.process.pid for c in self.components if c.process]
+
+
+def _signal_group(process: subprocess.Popen, sig: int) -> None:
+    try:
+        os.killpg(process.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def tail(path: Path, lines: int = 15) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def missing_exporter_hint(spec: Spec) -> str:
+    names = ", ".join(e.name for e in spec.exporters)
+    return (f"{NODE_EXPORTER_NAMES[0]} not found: not scraping {names} "
+            "(install the Debian package prometheus-node-exporter to run it)")
+
