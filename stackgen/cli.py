@@ -19,7 +19,6 @@ from stackgen.errors import StackgenError
 from stackgen.render.stack import render_stack
 from stackgen.render.target import TARGETS
 from stackgen.spec.lint import load_linted as load_linted_spec
-from stackgen.spec.loader import load_spec
 from stackgen.spec.schema import SCHEMA
 from stackgen.serialize import dump_json
 from stackgen.writer import check_artifacts, write_artifacts

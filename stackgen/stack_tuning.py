@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from stackgen.model import Alert, Dashboard, Panel, Query, Route, Spec
+from stackgen.model import Alert, Panel, Route, Spec
 
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "y": 31536000}
 _PART = re.compile(r"([0-9]+)(ms|s|m|h|d|w|y)")
@@ -108,7 +108,3 @@ def with_ports(spec: Spec, stack: dict[str, int] | None = None, services: dict[s
 def without_exporters(spec: Spec) -> Spec:
     """No exporter scrape jobs: for machines where the exporter binary is not installed."""
     return replace(spec, exporters=())
-
-
-def panel_queries(dashboard: Dashboard) -> list[tuple[Panel, Query]]:
-    return [(panel, query) for panel in dashboard.panels for query in panel.queries]

@@ -85,23 +85,16 @@ def wait_until(condition: Callable[[], Any], failure: str, timeout: float = 15.0
 
 
 def samples(text: str) -> dict[tuple[str, frozenset], float]:
-    """Exposition text -> {(series name, labels): value}; a small parser, so the test checks the raw lines."""
+    """Exposition text -> {(series name, labels): value}; a small parser, so the tests read the raw lines."""
     out = {}
     for line in text.splitlines():
         if not line or line.startswith("#"):
             continue
-        head, value = line.rsplit(" ", 1)
+        head, number = line.rsplit(" ", 1)
         name, _, rest = head.partition("{")
-        labels = frozenset()
-        if rest:
-            labels = frozenset(tuple(pair.split("=", 1)) for pair in _split_labels(rest.rstrip("}")))
-            labels = frozenset((k, v.strip('"')) for k, v in labels)
-        out[(name, labels)] = float(value)
+        pairs = (pair.split("=", 1) for pair in rest.rstrip("}").split('",') if pair)
+        out[(name, frozenset((key, quoted.strip('"')) for key, quoted in pairs))] = float(number)
     return out
-
-
-def _split_labels(text: str) -> list[str]:
-    return [part for part in text.split('",') if part]
 
 
 def value(text: str, name: str, **labels: str) -> float:

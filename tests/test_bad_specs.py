@@ -18,7 +18,13 @@ from pathlib import Path
 
 import pytest
 
+from hypothesis import Phase, given, settings
+from hypothesis import strategies as st
+
 from conftest import ROOT, snapshot
+from stackgen.errors import SpecError
+from stackgen.spec.loader import check_source
+from stackgen.spec.yamlsource import parse_yaml
 
 BAD = Path(__file__).parent / "bad_specs"
 PATRONUS = (ROOT / "specs" / "patronus.yaml").read_text()
@@ -55,7 +61,7 @@ CASES = [
         "broken_yaml.yaml:7: services[0].port[0]: invalid YAML: did not find expected ',' or ']'"),
     raw("a tab in the indentation says to use spaces", "tab_indent.yaml",
         "tab_indent.yaml:3: system: invalid YAML: found character that cannot start any token "
-        "(YAML indents with spaces, never tabs"),
+        "(a tab indents this line; YAML indents with spaces, never tabs)"),
     edit("a key written twice in one mapping is refused", "    port: 8443\n", "    port: 8443\n    port: 8444\n",
          "patronus.yaml:{line}: services[0].port: duplicate key 'port' (first on line", line_offset=1),
     edit("a threshold declared twice is a duplicate key", "  site_capacity:\n",
@@ -132,6 +138,9 @@ CASES = [
          "    labels: [__version]\n",
          "patronus.yaml:{line}: metrics[app_info].labels[0]: label '__version': names starting with __ are reserved "
          "for Prometheus (rename it 'version')"),
+    edit("a number as a label name is refused like any other bad name", "    labels:\n      team: netops\n",
+         "    labels:\n      team: netops\n      1: one\n",
+         "patronus.yaml:{line}: services[dashboard].labels: '1' is not valid here: expected a Prometheus label name"),
     edit("an uppercase service name is refused", "  - name: dashboard\n", "  - name: Dashboard\n",
          "patronus.yaml:{line}: services[Dashboard].name: 'Dashboard' is not valid here: expected a lowercase name"),
     # --- PromQL and references ---
@@ -306,3 +315,29 @@ def test_the_installed_command_exits_2_without_a_traceback(name, tmp_path):
         assert result.returncode == 2, result.stderr
         assert "Traceback" not in result.stderr and f"{name}:" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+MUTATIONS = st.sampled_from(["delete", "duplicate", "insert", "truncate"])
+NOISE = st.text(alphabet=":-[]{}#&*!|>'\"\t %@`,?\\\n0aZ_.$", min_size=1, max_size=4)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None,
+          phases=(Phase.explicit, Phase.generate))
+@given(MUTATIONS, st.integers(min_value=0), st.integers(min_value=0), NOISE)
+def test_any_small_edit_of_the_default_spec_loads_or_is_refused_and_never_crashes(mutation, row, column, noise):
+    """Random damage to a real spec: the loader either accepts it or raises SpecError; nothing else escapes."""
+    lines = PATRONUS.splitlines(keepends=True)
+    row %= len(lines)
+    if mutation == "delete":
+        del lines[row]
+    elif mutation == "duplicate":
+        lines.insert(row, lines[row])
+    elif mutation == "insert":
+        column %= len(lines[row])
+        lines[row] = lines[row][:column] + noise + lines[row][column:]
+    else:
+        lines = lines[:row]
+    try:
+        check_source(parse_yaml("".join(lines).encode(), "spec.yaml"))
+    except SpecError as exc:
+        assert exc.issues and all(issue.file == "spec.yaml" for issue in exc.issues)

@@ -20,7 +20,7 @@ import yaml
 
 from conftest import ROOT, require_tool
 from stackgen.spec.loader import load_spec
-from stackgen.stack_probe import StackURLs, get_json, matches, wait_for
+from stackgen.stack_probe import StackURLs, matches, wait_for
 from stackgen.stack_tuning import speed_up
 
 pytestmark = pytest.mark.e2e
@@ -81,13 +81,26 @@ class UpProcess:
         return [int(p) for p in re.findall(r"\(pid (\d+)\)", self.output())]
 
 
+def processes_mentioning(text: str) -> list[str]:
+    """Command lines of live processes that mention `text` (the stack's data folder)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except (OSError, ValueError):
+            continue
+        if entry.isdigit() and text in cmdline and alive(int(entry)):
+            found.append(f"{entry}: {cmdline}")
+    return found
+
+
 def alive(pid: int) -> bool:
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        with open(f"/proc/{pid}/stat") as stat:  # a zombie is gone for our purpose
+            return stat.read().split(") ")[-1][0] != "Z"
+    except OSError:
         return False
-    with open(f"/proc/{pid}/stat") as stat:  # a zombie is gone for our purpose
-        return stat.read().split(") ")[-1][0] != "Z"
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +126,8 @@ def stack(tmp_path_factory):
             up.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             pass
-        left = [p for p in pids if alive(p)]
+        workdir = re.search(r"configs, data and logs in (\S+);", up.output())
+        left = [p for p in pids if alive(p)] + (processes_mentioning(workdir.group(1)) if workdir else [])
         for pid in [up.proc.pid, *pids]:  # whatever happened above, nothing outlives the test
             try:
                 os.killpg(pid, signal.SIGKILL)

@@ -77,6 +77,16 @@ def test_a_title_full_of_yaml_specials_survives_as_written(cli, tmp_path):
     assert load_spec(spec).title == title
 
 
+def test_validate_checks_every_spec_it_is_given_as_pre_commit_passes_them(cli, tmp_path):
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    assert cli("init", good).exit_code == 0
+    bad.write_text(good.read_text().replace("port: 8000", "port: eighty"))
+    result = cli("validate", bad, good)
+    assert result.exit_code == 2
+    assert "bad.yaml:" in result.stderr and "services[app].port: expected a whole number, got 'eighty'" in result.stderr
+    assert "good.yaml: ok (" in result.stdout
+
+
 # --- pre-commit hooks, from a scratch repository ---
 
 def _hook_repository(folder: Path) -> tuple[Path, str]:

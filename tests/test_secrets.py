@@ -75,10 +75,11 @@ def test_keys_that_only_mention_a_secret_are_not_refused(cli, tmp_path):
     assert result.exit_code == 0, result.output
 
 
-# What a secret looks like in a rendered file. `*_file` keys hold paths, which is how secrets are given.
+# What a secret looks like in a rendered file. `*_file` keys hold paths and `${VAR}` values read the
+# environment, which is how secrets are given.
 LITERAL_SECRET_KEY = re.compile(r"""^\s*(-\s+)?"?[A-Za-z_]*"""
                                 r"""(password|passwd|secret|token|api_key|routing_key|service_key|api_url)"""
-                                r""""?[ \t]*:[ \t]*"?\S""", re.M)
+                                r""""?[ \t]*:[ \t]*"?(?!\$\{)\S""", re.M | re.I)
 PAGERDUTY_KEY = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
 
 
@@ -93,6 +94,7 @@ SAMPLES = [
     ("a Slack hook URL", f"    api_url: {SLACK_HOOK}"),
     ("a literal password in YAML", "      auth_password: hunter2"),
     ("a literal password in JSON", '  "password": "hunter2",'),
+    ("a literal password in an environment variable", "      GF_SECURITY_ADMIN_PASSWORD: hunter2"),
     ("a PagerDuty routing key", "    routing_key: 0123456789abcdef0123456789abcdef"),
     ("a bare PagerDuty key", "key=0123456789abcdef0123456789abcdef"),
     ("a bearer token", "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9abcdef"),
@@ -106,9 +108,10 @@ def test_the_output_scanner_finds_each_kind_of_secret(text):
     assert secrets_in(text)
 
 
-def test_the_output_scanner_accepts_secrets_given_as_files():
+def test_the_output_scanner_accepts_secrets_given_as_files_or_environment():
     assert secrets_in("        api_url_file: /etc/alertmanager/secrets/slack_api_url\n"
-                      "        auth_password_file: /etc/alertmanager/secrets/smtp_password\n") == []
+                      "        auth_password_file: /etc/alertmanager/secrets/smtp_password\n"
+                      "      GF_SECURITY_ADMIN_PASSWORD: ${GRAFANA_ADMIN_PASSWORD:?set it}\n") == []
 
 
 CASES = [(spec, target) for spec in SPECS for target in sorted(TARGETS)]

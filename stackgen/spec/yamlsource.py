@@ -104,7 +104,7 @@ def _path_near(text: str) -> Path:
 def _syntax_hint(text: str, line: int | None, problem: str) -> str:
     bad_line = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else ""
     if "\t" in bad_line[: len(bad_line) - len(bad_line.lstrip())] or "\t" in problem:
-        return "YAML indents with spaces, never tabs: replace the tab at the start of this line"
+        return "a tab indents this line; YAML indents with spaces, never tabs"
     if "nesting depth" in problem:
         return "a spec never needs this depth; check the brackets"
     return "check indentation, colons, brackets and quotes around this line"
@@ -189,8 +189,8 @@ class _Builder:
         out: dict = {}
         for key_node, value_node in node.value:
             key = self.build(key_node, path, depth + 1)
-            if not isinstance(key, (str, int, float, bool)) or isinstance(key, bool):
-                key = str(key)
+            if not isinstance(key, str):  # every spec key is a name: `1:` or `null:` is one, spelt as written
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key)
             if key in out:
                 raise _fail(self.source.file, key_node.start_mark.line + 1, f"duplicate key '{key}'",
                             f"first on line {self.source.lines[path + (key,)]}; each key may appear once "
