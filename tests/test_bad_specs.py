@@ -168,6 +168,11 @@ CASES = [
          "        threshold: site_capacit\n",
          "patronus.yaml:{line}: alert_groups[capacity].alerts[HighSiteCount].threshold: unknown threshold "
          "'site_capacit' (did you mean 'site_capacity'?)"),
+    edit("a severity label on an alert is refused because the severity field sets it",
+         "        threshold: site_capacity\n",
+         "        threshold: site_capacity\n        labels:\n          severity: critical\n",
+         "patronus.yaml:{line}: alert_groups[capacity].alerts[HighSiteCount].labels.severity: label 'severity' is "
+         "set by the alert's 'severity:' field (move it to 'severity: critical' on the alert)", line_offset=2),
     edit("an unknown service on an alert suggests the declared one",
          "        severity: info\n        service: dashboard\n        summary: Nobody",
          "        severity: info\n        service: dashbord\n        summary: Nobody",

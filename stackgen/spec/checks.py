@@ -136,6 +136,9 @@ def check_rules(c: Checker) -> None:
                 c.template(path + ("annotations", key), text)
             for key, text in alert.get("labels", {}).items():
                 c.template(path + ("labels", key), text)
+                if key in ("severity", "service"):  # routing and inhibition read these; one source each
+                    c.add(path + ("labels", key), f"label '{key}' is set by the alert's '{key}:' field",
+                          f"move it to '{key}: {text}' on the alert")
             if alert.get("threshold") and alert["threshold"] not in c.thresholds:
                 c.add(path + ("threshold",), f"unknown threshold '{alert['threshold']}'",
                       did_you_mean(alert["threshold"], c.thresholds) or "declare it under 'thresholds:'")
