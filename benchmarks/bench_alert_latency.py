@@ -24,9 +24,9 @@ from pathlib import Path
 
 from stackgen.model import Route, Spec
 from stackgen.spec.loader import load_spec
-from stackgen.stack_probe import StackURLs, matches, wait_for
-from stackgen.stack_runner import LocalStack, find_binaries, plan_stack
-from stackgen.stack_tuning import seconds, speed_up, with_ports
+from support.probe import StackURLs, matches, wait_for
+from stackgen.local.runner import LocalStack, find_binaries, plan_stack
+from stackgen.process.fast import seconds, speed_up, with_ports
 
 
 def free_port() -> int:

@@ -257,7 +257,7 @@ def previous_output(tmp_path_factory):
     """A good earlier output folder; no bad spec may change it."""
     from typer.testing import CliRunner
 
-    from stackgen.cli import app
+    from stackgen.cli.app import app
 
     out = tmp_path_factory.mktemp("out") / "generated"
     result = CliRunner().invoke(app, ["generate", "--out", str(out)], catch_exceptions=False)

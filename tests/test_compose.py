@@ -14,9 +14,9 @@ from conftest import ROOT, SPECS, require_tool
 from stackgen.model import Spec
 from stackgen.render.compose import COMPOSE_FILE, PASSWORD_VAR, render_compose, secret_files
 from stackgen.render.stack import render_stack
-from stackgen.render.target import COMPOSE, TARGETS
+from stackgen.targets import COMPOSE, TARGETS
 from stackgen.spec.loader import load_spec
-from stackgen.tools import materialise
+from stackgen.verify.tools import materialise
 
 PATRONUS = (ROOT / "specs" / "patronus.yaml").read_text()
 # A secret written as a value; `PASSWORD=$(...)` in the guide's quick start computes one, so it is allowed.

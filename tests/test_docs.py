@@ -12,7 +12,7 @@ from conftest import ROOT, SPECS
 from stackgen.model import Metric
 from stackgen.render.docs import GUIDE_FILE, github_anchor, metric_unit, render_monitoring_guide, watched_query
 from stackgen.render.stack import render_stack
-from stackgen.render.target import COMPOSE, TARGETS
+from stackgen.targets import COMPOSE, TARGETS
 from stackgen.spec.loader import load_spec
 
 PATRONUS = (ROOT / "specs" / "patronus.yaml").read_text()

@@ -20,8 +20,8 @@ import yaml
 
 from conftest import ROOT, require_tool
 from stackgen.spec.loader import load_spec
-from stackgen.stack_probe import StackURLs, matches, wait_for
-from stackgen.stack_tuning import speed_up
+from support.probe import StackURLs, matches, wait_for
+from stackgen.process.fast import speed_up
 
 pytestmark = pytest.mark.e2e
 
@@ -110,7 +110,7 @@ def stack(tmp_path_factory):
     ports = dict(zip(COMPONENTS, free_ports(len(COMPONENTS))))
     spec_file = tmp_path_factory.mktemp("e2e") / "patronus.yaml"
     write_spec_with_ports(spec_file, ports)
-    up = UpProcess([sys.executable, "-m", "stackgen.cli", "up", str(spec_file), "--fast", "--fast-factor",
+    up = UpProcess([sys.executable, "-m", "stackgen", "up", str(spec_file), "--fast", "--fast-factor",
                     str(FACTOR), "--faults", "--tick", "0.5"])
     try:
         wait_for("`stackgen up` to report the stack up", lambda: "stack up" in up.output() or up.proc.poll() is not None,
@@ -173,8 +173,8 @@ def test_every_recording_and_alerting_rule_evaluates_without_error(stack):
 def routed_receivers(stack, tmp_path_factory):
     """The receivers Alertmanager's own routing (amtool) picks for a label set, in notification order."""
     from stackgen.render.stack import render_stack
-    from stackgen.render.target import LOCAL
-    from stackgen.tools import materialise
+    from stackgen.targets import LOCAL
+    from stackgen.verify.tools import materialise
 
     model, _, _ = stack
     config = materialise(render_stack(model, LOCAL), tmp_path_factory.mktemp("routes")) / "alertmanager/config.yml"

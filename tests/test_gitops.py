@@ -14,9 +14,9 @@ import yaml
 
 from conftest import ROOT, require_tool
 from stackgen.render.stack import render_stack
-from stackgen.render.target import TARGETS
+from stackgen.targets import TARGETS
 from stackgen.spec.loader import load_spec
-from stackgen.tools import materialise
+from stackgen.verify.tools import materialise
 
 BIN = Path(sys.executable).parent
 GIT = ["git", "-c", "user.name=stackgen tests", "-c", "user.email=tests@example.com", "-c", "init.defaultBranch=main",

@@ -12,9 +12,9 @@ import pytest
 
 from conftest import SPECS
 from stackgen.render.stack import render_stack
-from stackgen.render.target import COMPOSE
+from stackgen.targets import COMPOSE
 from stackgen.spec.loader import DEFAULT_SPEC, load_spec
-from stackgen.writer import check_artifacts
+from stackgen.output.writer import check_artifacts
 
 GOLDEN = Path(__file__).parent / "golden"
 DEFAULT = Path(str(resources.files("stackgen").joinpath("specs", DEFAULT_SPEC))).resolve()

@@ -9,15 +9,16 @@ import pytest
 import yaml
 
 from conftest import SPECS
-from stackgen import catalog, promql
+from stackgen import promql
+from stackgen.spec import catalog
 from stackgen.model import Panel, Query, Row, Spec
 from stackgen.render.grafana import render_dashboard
 from stackgen.render.grafana_layout import GRID_COLUMNS, Box, layout_rows
 from stackgen.render.grafana_provisioning import (DASHBOARD_PROVIDER_FILE, DASHBOARDS_DIR, DATASOURCE_REF,
                                                    DATASOURCE_UID, DATASOURCES_FILE, dashboard_file)
 from stackgen.render.stack import render_stack
-from stackgen.render.target import COMPOSE, LOCAL, TARGETS
-from stackgen.serialize import dump_json
+from stackgen.targets import COMPOSE, LOCAL, TARGETS
+from stackgen.output.serialize import dump_json
 from stackgen.spec.loader import load_spec
 
 MODELS = {path.stem: load_spec(path) for path in SPECS}

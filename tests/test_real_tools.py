@@ -8,9 +8,9 @@ import pytest
 
 from conftest import SPECS, require_tool
 from stackgen.render.stack import render_stack
-from stackgen.render.target import TARGETS
+from stackgen.targets import TARGETS
 from stackgen.spec.loader import load_spec
-from stackgen.tools import materialise
+from stackgen.verify.tools import materialise
 
 CASES = [(spec, target) for spec in SPECS for target in sorted(TARGETS)]
 

@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from conftest import SPECS
-from service_support import free_port, samples, wait_until
-from stackgen.commands.serve import DEFAULT_PORT, listen_port
+from support.service import free_port, samples, wait_until
+from stackgen.cli.serve import DEFAULT_PORT, listen_port
 from stackgen.service.metrics import served_metrics
 from stackgen.spec.loader import load_spec
 

@@ -7,7 +7,7 @@ import time
 import httpx
 import pytest
 
-from service_support import running_service, total, value, wait_until
+from support.service import running_service, total, value, wait_until
 from stackgen.service.faults import FAULTS
 from stackgen.spec.loader import load_spec
 

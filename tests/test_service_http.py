@@ -13,7 +13,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from conftest import SPECS, require_tool
-from service_support import (OTHER_SPEC, allowed_series, login, running_service, samples, total, value,
+from support.service import (OTHER_SPEC, allowed_series, login, running_service, samples, total, value,
                              wait_until)
 from stackgen.service.api import MAX_BODY_BYTES, ROUTES
 from stackgen.service.metrics import served_metrics

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from conftest import SPECS
-from service_support import OTHER_SPEC, allowed_series, samples
+from support.service import OTHER_SPEC, allowed_series, samples
 from stackgen.model import Metric
 from stackgen.service.metrics import UNCLAIMED_LABEL_VALUE, ServiceError, SpecMetrics, served_metrics
 from stackgen.spec.loader import load_spec

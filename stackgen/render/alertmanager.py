@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from stackgen.model import Receiver, Route, Spec
-from stackgen.render.target import Target
+from stackgen.targets import Target
 
 _CONFIG_KEY = {"slack": "slack_configs", "email": "email_configs", "pagerduty": "pagerduty_configs",
                "webhook": "webhook_configs"}

@@ -12,9 +12,9 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from stackgen.catalog import DEFAULT_IMAGES
+from stackgen.spec.catalog import DEFAULT_IMAGES
 from stackgen.model import Exporter, Service, Spec
-from stackgen.render.target import CONTAINER_PORTS
+from stackgen.targets import CONTAINER_PORTS
 
 COMPOSE_FILE = "docker-compose.monitoring.yml"
 NETWORK = "monitoring"

@@ -13,7 +13,7 @@ import jinja2
 from stackgen import promql
 from stackgen.model import RUNBOOK_GUIDE, Alert, Metric, Receiver, Route, Spec
 from stackgen.render.compose import COMPOSE_FILE, PASSWORD_VAR, secret_files
-from stackgen.render.target import CONTAINER_PORTS
+from stackgen.targets import CONTAINER_PORTS
 
 GUIDE_FILE = RUNBOOK_GUIDE
 TEMPLATE = "MONITORING.md.j2"

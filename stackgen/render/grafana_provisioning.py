@@ -7,7 +7,7 @@ dashboards work without an import step or a datasource picked by hand.
 from __future__ import annotations
 
 from stackgen.model import Spec
-from stackgen.render.target import CONTAINER_PORTS, Target
+from stackgen.targets import CONTAINER_PORTS, Target
 
 DATASOURCE_UID = "stackgen-prometheus"
 DATASOURCE_REF = {"type": "prometheus", "uid": DATASOURCE_UID}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from stackgen.model import Spec
-from stackgen.render.target import Target
+from stackgen.targets import Target
 
 RULE_FILES = ("recording.yml", "alerts.yml")  # relative: Prometheus resolves them beside prometheus.yml
 

@@ -14,8 +14,8 @@ from stackgen.render.grafana_provisioning import (DASHBOARD_PROVIDER_FILE, DATAS
                                                    render_dashboard_provider, render_datasources)
 from stackgen.render.prometheus import render_prometheus_config
 from stackgen.render.rules import render_alert_rules, render_recording_rules
-from stackgen.render.target import Target
-from stackgen.serialize import dump_json, dump_yaml, header
+from stackgen.targets import Target
+from stackgen.output.serialize import dump_json, dump_yaml, header
 
 
 @dataclass

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from stackgen import catalog, promql
+from stackgen import promql
+from stackgen.spec import catalog
 from stackgen.errors import SpecIssue
 from stackgen.model import SERIES_SUFFIXES
 from stackgen.spec.schema_check import did_you_mean

@@ -12,6 +12,8 @@ from pathlib import Path
 import jinja2
 import typer
 
+from stackgen.cli.common import guarded
+
 from stackgen.errors import OutputError
 from stackgen.spec.schema import API_VERSION, SCHEMA
 
@@ -56,20 +58,16 @@ def _checked_name(value: str) -> str:
     return value
 
 
-def register(app: typer.Typer) -> None:
-    from stackgen.cli import guarded
-
-    @app.command()
-    def init(
-        path: Path = typer.Argument(Path("stackgen.yaml"), help="Where to write the spec."),
-        name: str = typer.Option("", "--name", show_default=False,
-                                 help="System name (default: from the folder the spec goes in)."),
-        service: str = typer.Option("app", "--service", help="Name of the service Prometheus scrapes."),
-        port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port of its /metrics endpoint."),
-        title: str = typer.Option("", "--title", show_default=False, help="Human title (default: from the name)."),
-    ) -> None:
-        """Write a starter spec, with the schema comment for editor completion. Never overwrites a file."""
-        system = _checked_name(name or default_name(path))
-        text = render_starter_spec(system, _checked_name(service), port, title.replace("\n", " ").strip())
-        guarded(lambda: write_new_file(path, text))
-        typer.echo(f"wrote {path}; next: `stackgen validate {path}` and `stackgen generate {path}`")
+def init(
+    path: Path = typer.Argument(Path("stackgen.yaml"), help="Where to write the spec."),
+    name: str = typer.Option("", "--name", show_default=False,
+                             help="System name (default: from the folder the spec goes in)."),
+    service: str = typer.Option("app", "--service", help="Name of the service Prometheus scrapes."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port of its /metrics endpoint."),
+    title: str = typer.Option("", "--title", show_default=False, help="Human title (default: from the name)."),
+) -> None:
+    """Write a starter spec, with the schema comment for editor completion. Never overwrites a file."""
+    system = _checked_name(name or default_name(path))
+    text = render_starter_spec(system, _checked_name(service), port, title.replace("\n", " ").strip())
+    guarded(lambda: write_new_file(path, text))
+    typer.echo(f"wrote {path}; next: `stackgen validate {path}` and `stackgen generate {path}`")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from stackgen.errors import OutputError
 from stackgen.render.stack import Artifacts
-from stackgen.serialize import header
+from stackgen.output.serialize import header
 
 MANIFEST = ".stackgen-manifest"
 

@@ -14,8 +14,8 @@ from stackgen.errors import ToolError
 from stackgen.model import RouteTest, Spec
 from stackgen.render.alert_tests import TEST_FILE, case_name
 from stackgen.render.stack import render_stack
-from stackgen.render.target import COMPOSE
-from stackgen.tools import materialise, run_tool
+from stackgen.targets import COMPOSE
+from stackgen.verify.tools import materialise, run_tool
 
 AM_CONFIG = "alertmanager/config.yml"
 _FAILED_CASE = re.compile(r"^\s+name: (.*),\s*$", re.MULTILINE)

@@ -22,8 +22,8 @@ from pathlib import Path
 from stackgen.errors import StackgenError
 from stackgen.model import Spec
 from stackgen.render.stack import render_stack
-from stackgen.render.target import LOCAL
-from stackgen.tools import find_tool, materialise
+from stackgen.targets import LOCAL
+from stackgen.verify.tools import find_tool, materialise
 
 HOST = "127.0.0.1"
 ALERTMANAGER_NAMES = ("prometheus-alertmanager", "alertmanager")
@@ -80,7 +80,7 @@ def plan_stack(spec: Spec, spec_path: str | None, binaries: Binaries, workdir: P
     ports = spec.stack.ports
     out: list[Component] = []
     for service in spec.services:
-        command = [sys.executable, "-m", "stackgen.cli", "serve", *([spec_path] if spec_path else []),
+        command = [sys.executable, "-m", "stackgen", "serve", *([spec_path] if spec_path else []),
                    "--service", service.name, "--host", HOST, "--port", str(service.port),
                    *(["--faults"] if faults else []),
                    *(["--tick", f"{tick:g}"] if tick else [])]
@@ -91,7 +91,7 @@ def plan_stack(spec: Spec, spec_path: str | None, binaries: Binaries, workdir: P
         if binaries.node_exporter:
             out.append(Component(exporter.name, [binaries.node_exporter, f"--web.listen-address={HOST}:{exporter.port}"],
                                  exporter.port, f"http://{HOST}:{exporter.port}/metrics", logs / f"{exporter.name}.log"))
-    out.append(Component("webhook-sink", [sys.executable, "-m", "stackgen.sink", "--host", HOST,
+    out.append(Component("webhook-sink", [sys.executable, "-m", "stackgen.local.sink", "--host", HOST,
                                           "--port", str(ports["webhook"])],
                          ports["webhook"], f"http://{HOST}:{ports['webhook']}/health", logs / "webhook-sink.log"))
     am = ports["alertmanager"]

@@ -2,7 +2,7 @@
 
 POST /hooks/<receiver> logs one line per alert of the notification and keeps the notification;
 GET /notifications returns what arrived (newest last, the last MAX_KEPT), GET /health answers ok.
-Run it with `python -m stackgen.sink --port P`.
+Run it with `python -m stackgen.local.sink --port P`.
 """
 
 from __future__ import annotations

@@ -1,0 +1,5 @@
+"""`python -m stackgen`: the same CLI as the `stackgen` script."""
+
+from stackgen.cli.app import main
+
+main()

@@ -1,0 +1,13 @@
+"""`stackgen schema`: print the spec format's JSON Schema, for editors and CI checks."""
+
+from __future__ import annotations
+
+import sys
+
+
+def schema() -> None:
+    """Print the JSON Schema of the spec format, for editor completion and checks."""
+    from stackgen.output.serialize import dump_json
+    from stackgen.spec.schema import SCHEMA
+
+    sys.stdout.write(dump_json(SCHEMA).decode())

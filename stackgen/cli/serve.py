@@ -1,0 +1,52 @@
+"""`stackgen serve`: run the instrumented demo service of a spec on 127.0.0.1."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from stackgen.cli.common import SpecArg, guarded
+
+from stackgen.model import Service, Spec
+
+DEFAULT_PORT = 8443
+DEMO_USER = "demo"
+
+
+def listen_port(spec: Spec, service: Service, chosen_by_name: bool) -> int:
+    """The spec's port for the service when it is unambiguous (the only one, or named), else DEFAULT_PORT."""
+    return service.port if chosen_by_name or len(spec.services) == 1 else DEFAULT_PORT
+
+
+def serve(
+    spec: Optional[Path] = SpecArg,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: Optional[int] = typer.Option(None, "--port", show_default=False,
+                                       help=f"Port (default: the service's port in the spec, else {DEFAULT_PORT})."),
+    service: Optional[str] = typer.Option(None, "--service", show_default=False,
+                                          help="Which service of the spec to be (default: the first)."),
+    faults: bool = typer.Option(False, "--faults", help="Enable fault injection at /admin/faults."),
+    tick: float = typer.Option(1.0, "--tick", min=0.05, max=60.0,
+                               help="Seconds between probe, traffic and maintenance rounds."),
+    traffic: bool = typer.Option(True, "--traffic/--no-traffic", help="Generate light background traffic."),
+) -> None:
+    """Run the demo service: the spec's metrics on /metrics, health checks, login, SD-WAN simulation."""
+    import uvicorn
+
+    from stackgen.service.app import ServeOptions, create_app, pick_service
+    from stackgen.spec.loader import load_spec
+
+    model = guarded(lambda: load_spec(spec))
+    chosen = guarded(lambda: pick_service(model, service))
+    password = secrets.token_urlsafe(12)  # a fresh demo login each run: nothing to leak or forget
+    options = ServeOptions(faults=faults, tick=tick, traffic=traffic, users={DEMO_USER: password})
+    asgi = guarded(lambda: create_app(model, chosen.name, options))
+    port = port if port is not None else listen_port(model, chosen, service is not None)
+    typer.echo(f"serving {model.file} service '{chosen.name}' on http://{host}:{port} "
+               f"(metrics at {chosen.metrics_path}; demo login: {DEMO_USER} / {password}"
+               f"{'; faults at /admin/faults' if faults else ''})", err=True)
+    uvicorn.run(asgi, host=host, port=port, access_log=False, log_level="warning",
+                ws_max_size=64 * 1024, limit_concurrency=512, timeout_graceful_shutdown=5)

@@ -1,0 +1,30 @@
+"""`stackgen test [SPEC]`: run the spec's alert cases (promtool) and routing cases (amtool)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from stackgen.cli.common import SpecArg, guarded
+
+
+def test_command(spec: Optional[Path] = SpecArg) -> None:
+    """Run the alert unit tests and routing tests the spec declares; exit 1 if one fails."""
+    from stackgen.spec.loader import load_spec
+    from stackgen.verify.spec_tests import run_spec_tests
+
+    model = guarded(lambda: load_spec(spec))
+    results = guarded(lambda: run_spec_tests(model))
+    if not results:
+        typer.echo(f"{model.file}: no alert or routing tests declared")
+        return
+    for result in results:
+        typer.echo(f"{'ok  ' if result.ok else 'FAIL'}  {result.kind:5}  {result.name}")
+        if result.detail:
+            typer.echo("        " + result.detail.replace("\n", "\n        "))
+    failed = sum(not r.ok for r in results)
+    typer.echo(f"{model.file}: {len(results) - failed} passed, {failed} failed")
+    if failed:
+        raise typer.Exit(1)

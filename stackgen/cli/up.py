@@ -1,0 +1,75 @@
+"""`stackgen up [SPEC]`: run the whole stack natively on 127.0.0.1 until Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import signal
+import tempfile
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from stackgen.cli.common import SpecArg, guarded
+
+
+def up_command(
+    spec: Optional[Path] = SpecArg,
+    prometheus: Optional[str] = typer.Option(None, help="Prometheus binary (default: prometheus on PATH)."),
+    alertmanager: Optional[str] = typer.Option(
+        None, help="Alertmanager binary (default: prometheus-alertmanager or alertmanager on PATH)."),
+    node_exporter: Optional[str] = typer.Option(
+        None, help="Node exporter binary (default: prometheus-node-exporter on PATH; without one, "
+                   "exporter jobs are dropped)."),
+    fast: bool = typer.Option(False, "--fast", help="Scrape and evaluate every second; divide for, range "
+                                                    "windows and Alertmanager timers by --fast-factor."),
+    fast_factor: float = typer.Option(30, min=1, help="With --fast: what for, windows and timers are divided by."),
+    faults: bool = typer.Option(False, "--faults", help="Let POST /admin/faults inject faults into the service."),
+    tick: Optional[float] = typer.Option(None, help="Seconds between the service's background rounds."),
+    data_dir: Optional[Path] = typer.Option(None, help="Keep configs, data and logs here (default: a "
+                                                      "temporary folder, removed on exit)."),
+) -> None:
+    """Run the service, Prometheus, Alertmanager and a webhook sink locally; Ctrl-C stops them all."""
+    from stackgen.spec.loader import load_spec
+    from stackgen.local.runner import LocalStack, find_binaries, missing_exporter_hint, plan_stack
+    from stackgen.process.fast import speed_up, without_exporters
+
+    model = guarded(lambda: load_spec(spec))
+    binaries = guarded(lambda: find_binaries(prometheus, alertmanager, node_exporter))
+    if model.exporters and not binaries.node_exporter:
+        typer.echo(missing_exporter_hint(model), err=True)
+        model = without_exporters(model)
+    if fast:
+        model = speed_up(model, factor=fast_factor)
+    with tempfile.TemporaryDirectory(prefix="stackgen-up-") as tmp:
+        workdir = data_dir or Path(tmp)
+        stack = LocalStack(guarded(lambda: plan_stack(model, str(spec) if spec else None, binaries, workdir,
+                                                      faults, tick)))
+        _run(stack, workdir, guarded)
+
+
+def _run(stack, workdir: Path, guarded) -> None:
+    stopping = False
+
+    def on_signal(signum, frame):
+        nonlocal stopping
+        stopping = True
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_signal)
+    try:
+        guarded(lambda: stack.start(lambda c: typer.echo(f"ready  {c.name:14} {c.url}  (pid {c.process.pid})")))
+        typer.echo(f"stack up; configs, data and logs in {workdir}; Ctrl-C stops it")
+        while not stopping:
+            gone = stack.exited()
+            if gone:
+                typer.echo(f"{gone.name} exited with code {gone.process.returncode}; stopping the stack "
+                           f"(log: {gone.log})", err=True)
+                raise typer.Exit(4)
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        stack.stop()
+        typer.echo("stack stopped")
