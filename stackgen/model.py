@@ -143,7 +143,7 @@ class Route:
     group_wait: str | None = None
     group_interval: str | None = None
     repeat_interval: str | None = None
-    routes: tuple["Route", ...] = ()
+    routes: tuple[Route, ...] = ()
 
 
 @dataclass(frozen=True)

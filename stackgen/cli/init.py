@@ -13,7 +13,6 @@ import jinja2
 import typer
 
 from stackgen.cli.common import guarded
-
 from stackgen.errors import OutputError
 from stackgen.spec.schema import API_VERSION, SCHEMA
 

@@ -9,7 +9,6 @@ from typing import Optional
 import typer
 
 from stackgen.cli.common import SpecArg, guarded
-
 from stackgen.model import Service, Spec
 
 DEFAULT_PORT = 8443

@@ -30,9 +30,9 @@ def up_command(
                                                       "temporary folder, removed on exit)."),
 ) -> None:
     """Run the service, Prometheus, Alertmanager and a webhook sink locally; Ctrl-C stops them all."""
-    from stackgen.spec.loader import load_spec
     from stackgen.local.runner import LocalStack, find_binaries, missing_exporter_hint, plan_stack
     from stackgen.process.fast import speed_up, without_exporters
+    from stackgen.spec.loader import load_spec
 
     model = guarded(lambda: load_spec(spec))
     binaries = guarded(lambda: find_binaries(prometheus, alertmanager, node_exporter))

@@ -51,7 +51,7 @@ def make_handler(sink: Sink):
             self.end_headers()
             self.wfile.write(data)
 
-        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_GET(self) -> None:
             if self.path == "/health":
                 self._answer(200, {"status": "ok"})
             elif self.path == "/notifications":
@@ -59,7 +59,7 @@ def make_handler(sink: Sink):
             else:
                 self._answer(404, {"error": "not found"})
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             receiver = self.path.removeprefix("/hooks/")
             if not self.path.startswith("/hooks/") or not receiver:
                 return self._answer(404, {"error": "post to /hooks/<receiver>"})

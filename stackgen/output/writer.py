@@ -14,8 +14,8 @@ import shutil
 from pathlib import Path
 
 from stackgen.errors import OutputError
-from stackgen.render.stack import Artifacts
 from stackgen.output.serialize import header
+from stackgen.render.stack import Artifacts
 
 MANIFEST = ".stackgen-manifest"
 

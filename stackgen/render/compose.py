@@ -12,8 +12,8 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from stackgen.spec.catalog import DEFAULT_IMAGES
 from stackgen.model import Exporter, Service, Spec
+from stackgen.spec.catalog import DEFAULT_IMAGES
 from stackgen.targets import CONTAINER_PORTS
 
 COMPOSE_FILE = "docker-compose.monitoring.yml"

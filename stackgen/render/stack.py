@@ -5,17 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from stackgen.model import Spec
+from stackgen.output.serialize import dump_json, dump_yaml, header
 from stackgen.render.alert_tests import TEST_FILE, render_alert_tests
 from stackgen.render.alertmanager import render_alertmanager_config
 from stackgen.render.compose import COMPOSE_FILE, compose_comments, render_compose
 from stackgen.render.docs import GUIDE_FILE, render_monitoring_guide
 from stackgen.render.grafana import render_dashboard
-from stackgen.render.grafana_provisioning import (DASHBOARD_PROVIDER_FILE, DATASOURCES_FILE, dashboard_file,
-                                                   render_dashboard_provider, render_datasources)
+from stackgen.render.grafana_provisioning import (
+    DASHBOARD_PROVIDER_FILE,
+    DATASOURCES_FILE,
+    dashboard_file,
+    render_dashboard_provider,
+    render_datasources,
+)
 from stackgen.render.prometheus import render_prometheus_config
 from stackgen.render.rules import render_alert_rules, render_recording_rules
 from stackgen.targets import Target
-from stackgen.output.serialize import dump_json, dump_yaml, header
 
 
 @dataclass

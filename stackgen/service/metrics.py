@@ -34,7 +34,7 @@ class ServiceError(StackgenError):
 class _NullMetric:
     """Stands in for a metric the spec does not declare: every update is a no-op."""
 
-    def labels(self, *args: Any, **kwargs: Any) -> "_NullMetric":
+    def labels(self, *args: Any, **kwargs: Any) -> _NullMetric:
         return self
 
     def inc(self, amount: float = 1) -> None:

@@ -6,12 +6,12 @@ import re
 from collections.abc import Iterable
 
 from stackgen import promql
-from stackgen.spec import catalog
 from stackgen.errors import SpecIssue
 from stackgen.model import SERIES_SUFFIXES
-from stackgen.spec.schema_check import did_you_mean
+from stackgen.spec import catalog
 from stackgen.spec.dashboard_checks import check_dashboards
 from stackgen.spec.gotemplate import TemplateError, check_template
+from stackgen.spec.schema_check import did_you_mean
 from stackgen.spec.secrets import check_receiver_secrets, find_spec_secrets
 from stackgen.spec.yamlsource import Source
 
