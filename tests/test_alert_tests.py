@@ -9,8 +9,8 @@ from conftest import ROOT, SPECS, require_tool
 from stackgen.model import RecordingRule
 from stackgen.render.alert_expect import expand_annotation, go_float, humanize, parse_series, surviving_labels
 from stackgen.render.alert_tests import TEST_FILE, render_alert_tests
-from stackgen.render.stack import render_stack
-from stackgen.targets import COMPOSE
+from stackgen.pipeline import render_stack
+from stackgen.targets.registry import COMPOSE
 from stackgen.spec.loader import load_spec
 
 PATH = {"job": "dashboard", "site": "paris", "path": "mpls"}

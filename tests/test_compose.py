@@ -9,14 +9,16 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT, SPECS, require_tool
+
 from stackgen.model import Spec
+from stackgen.pipeline import place, render_stack, write_scratch
 from stackgen.render.compose import COMPOSE_FILE, PASSWORD_VAR, render_compose, secret_files
-from stackgen.render.stack import render_stack
-from stackgen.targets import COMPOSE, TARGETS
 from stackgen.spec.loader import load_spec
-from stackgen.verify.tools import materialise
+from stackgen.targets.base import Placement
+from stackgen.targets.registry import COMPOSE, TARGETS
+
+EMBEDDED = Placement()  # the embedded example, rendered into ./generated
 
 PATRONUS = (ROOT / "specs" / "patronus.yaml").read_text()
 # A secret written as a value; `PASSWORD=$(...)` in the guide's quick start computes one, so it is allowed.
@@ -31,7 +33,8 @@ def compose_config(folder: Path, env: dict[str, str]) -> subprocess.CompletedPro
 
 
 def rendered_root(spec_path: Path, tmp_path: Path) -> Path:
-    materialise(render_stack(load_spec(spec_path), COMPOSE), tmp_path)
+    """The compose file and output of `spec_path` under `tmp_path`, naming the spec where it is."""
+    write_scratch(render_stack(load_spec(spec_path), COMPOSE, place(spec_path, tmp_path / "generated")), tmp_path)
     return tmp_path
 
 
@@ -77,7 +80,7 @@ def test_no_rendered_file_holds_a_secret_or_a_default_password(spec_path, target
 
 @pytest.mark.parametrize("spec_path", SPECS, ids=[s.stem for s in SPECS])
 def test_every_container_is_pinned_healthchecked_restarted_and_on_the_one_network(spec_path):
-    compose = render_compose(load_spec(spec_path))
+    compose = render_compose(load_spec(spec_path), EMBEDDED)
     assert list(compose["networks"]) == ["monitoring"]
     for name, service in compose["services"].items():
         assert service["networks"] == ["monitoring"], name
@@ -92,7 +95,7 @@ def test_every_container_is_pinned_healthchecked_restarted_and_on_the_one_networ
 @pytest.mark.parametrize("spec_path", SPECS, ids=[s.stem for s in SPECS])
 def test_ports_are_bound_to_the_stack_address_and_config_is_mounted_read_only(spec_path):
     spec = load_spec(spec_path)
-    compose = render_compose(spec, "out")
+    compose = render_compose(spec, Placement("out", "specs/x.yaml"))
     for name, service in compose["services"].items():
         for port in service.get("ports", []):
             assert port.startswith(f"{spec.stack.bind_address}:"), f"{name}: {port}"
@@ -111,7 +114,7 @@ def test_each_receiver_secret_is_mounted_exactly_where_the_alertmanager_config_r
     config = yaml.safe_load(render_stack(spec, COMPOSE).files["alertmanager/config.yml"])
     read = {value for receiver in config["receivers"] for kind, items in receiver.items() if kind != "name"
             for item in items for key, value in item.items() if key.endswith("_file")}
-    compose = render_compose(spec)
+    compose = render_compose(spec, EMBEDDED)
     mounted = {s["target"] for s in compose["services"]["alertmanager"].get("secrets", [])}
     assert read and mounted == read
     sources = {s["source"]: compose["secrets"][s["source"]]["file"]
@@ -126,7 +129,7 @@ def test_each_receiver_secret_is_mounted_exactly_where_the_alertmanager_config_r
      ["--storage.tsdb.retention.time=90d", "--storage.tsdb.retention.size=2TB"]),
 ], ids=["a retention time alone gives one flag", "a retention size adds its own flag"])
 def test_prometheus_retention_flags_come_from_the_spec(tmp_path, old, new, expected):
-    command = render_compose(spec_with(tmp_path, old, new))["services"]["prometheus"]["command"]
+    command = render_compose(spec_with(tmp_path, old, new), EMBEDDED)["services"]["prometheus"]["command"]
     assert [c for c in command if c.startswith("--storage.tsdb.retention")] == expected
 
 
@@ -142,16 +145,39 @@ def test_prometheus_retention_flags_come_from_the_spec(tmp_path, old, new, expec
 ], ids=["an image override replaces the default pin", "the bind address and ports come from the stack section",
         "a service naming its image runs that image", "the exporter listens on its spec port"])
 def test_the_stack_section_and_services_shape_the_containers(tmp_path, old, new, service, key, expected):
-    assert render_compose(spec_with(tmp_path, old, new))["services"][service][key] == expected
+    assert render_compose(spec_with(tmp_path, old, new), EMBEDDED)["services"][service][key] == expected
 
 
-def test_the_demo_service_runs_stackgen_serve_on_the_mounted_spec_and_checks_its_liveness():
-    spec = load_spec(SPECS[0])
+@pytest.mark.parametrize("spec_at, out, source", [
+    ("stackgen.yaml", "generated", "./stackgen.yaml"),
+    ("specs/shop.yaml", "generated", "./specs/shop.yaml"),
+    ("specs/shop.yaml", "deploy/monitoring", "../specs/shop.yaml"),
+    ("../elsewhere/shop.yaml", "generated", "../elsewhere/shop.yaml"),
+], ids=["a spec beside the output folder", "a spec in a folder beside it", "an output folder deeper down",
+        "a spec outside the project"])
+def test_the_demo_service_mounts_the_users_spec_from_where_it_is(tmp_path, spec_at, out, source):
+    project = tmp_path / "project"
+    spec_path = project / spec_at
+    spec_path.parent.mkdir(parents=True, exist_ok=True)
+    spec_path.write_text(PATRONUS)
+    spec = load_spec(spec_path)
     service = spec.services[0]
-    container = render_compose(spec)["services"][service.name]
-    assert container["command"][:3] == ["stackgen", "serve", f"/etc/stackgen/specs/{spec.file}"]
-    assert container["command"][3:] == ["--service", service.name, "--host", "0.0.0.0", "--port", str(service.port)]
-    assert container["volumes"][0]["source"] == f"./specs/{spec.file}"
+    container = render_compose(spec, place(spec_path, project / out))["services"][service.name]
+    in_container = f"/etc/stackgen/specs/{spec_path.name}"
+    assert container["command"] == ["stackgen", "serve", in_container, "--service", service.name, "--host", "0.0.0.0",
+                                    "--port", str(service.port)]
+    assert container["volumes"] == [{"type": "bind", "source": source, "target": in_container, "read_only": True}]
+    compose_folder = (project / out).parent
+    assert (compose_folder / source).resolve() == spec_path.resolve()
+
+
+def test_the_embedded_example_serves_the_packaged_spec_and_mounts_nothing():
+    spec = load_spec(None)
+    service = spec.services[0]
+    container = render_compose(spec, EMBEDDED)["services"][service.name]
+    assert container["command"] == ["stackgen", "serve", "--service", service.name, "--host", "0.0.0.0",
+                                    "--port", str(service.port)]
+    assert "volumes" not in container
     assert f"127.0.0.1:{service.port}{service.health['live']}" in container["healthcheck"]["test"][-1]
 
 
@@ -176,7 +202,7 @@ def test_the_local_target_writes_no_compose_file():
 
 
 def test_the_serve_command_the_container_runs_accepts_every_option_it_is_given(cli):
-    container = render_compose(load_spec(SPECS[0]))["services"][load_spec(SPECS[0]).services[0].name]
+    container = render_compose(load_spec(SPECS[0]), EMBEDDED)["services"][load_spec(SPECS[0]).services[0].name]
     help_text = cli(*container["command"][1:2], "--help").output
     for option in (arg for arg in container["command"] if arg.startswith("--")):
         assert option in help_text

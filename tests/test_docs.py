@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT, SPECS
+
 from stackgen.model import Metric
+from stackgen.pipeline import render_stack
 from stackgen.render.docs import GUIDE_FILE, github_anchor, metric_unit, render_monitoring_guide, watched_query
-from stackgen.render.stack import render_stack
-from stackgen.targets import COMPOSE, TARGETS
 from stackgen.spec.loader import load_spec
+from stackgen.targets.base import Placement
+from stackgen.targets.registry import COMPOSE, TARGETS
 
 PATRONUS = (ROOT / "specs" / "patronus.yaml").read_text()
 HEADING = re.compile(r"^#{1,6} (.+?)\s*$")
@@ -157,9 +158,22 @@ def test_the_query_to_look_at_is_what_the_alert_compares_with_its_threshold(expr
 
 def test_the_quick_start_names_each_secret_file_and_the_password_variable():
     spec = load_spec(SPECS[0])
-    guide = render_monitoring_guide(spec)
-    assert f"stackgen generate specs/{spec.file}\n" in guide
+    guide = render_monitoring_guide(spec, Placement("generated", "specs/patronus.yaml"))
+    assert "stackgen generate specs/patronus.yaml\n" in guide
     assert "GRAFANA_ADMIN_PASSWORD=$(openssl rand" in guide
     targets = {v for r in spec.routing.receivers for k, v in r.config.items() if k.endswith("_file")}
     for target in targets:
         assert f"| `secrets/{Path(target).name}` | `{target}` |" in guide
+
+
+@pytest.mark.parametrize("placement, command", [
+    (Placement(), "stackgen generate"),
+    (Placement("generated", "stackgen.yaml"), "stackgen generate stackgen.yaml"),
+    (Placement("monitoring", "../specs/shop.yaml"), "stackgen generate ../specs/shop.yaml --out monitoring"),
+    (Placement("generated", "my specs/shop.yaml"), "stackgen generate 'my specs/shop.yaml'"),
+], ids=["the embedded example needs no path", "a spec beside the compose file", "another output folder is named",
+        "a path with a space is quoted for the shell"])
+def test_the_guide_regenerates_with_the_spec_path_as_seen_from_the_compose_folder(placement, command):
+    guide = render_monitoring_guide(load_spec(SPECS[0]), placement)
+    assert f"\n{command}\n" in guide
+    assert f"run `{command}` again" in guide

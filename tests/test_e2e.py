@@ -172,12 +172,11 @@ def test_every_recording_and_alerting_rule_evaluates_without_error(stack):
 @pytest.fixture(scope="module")
 def routed_receivers(stack, tmp_path_factory):
     """The receivers Alertmanager's own routing (amtool) picks for a label set, in notification order."""
-    from stackgen.render.stack import render_stack
-    from stackgen.targets import LOCAL
-    from stackgen.verify.tools import materialise
+    from stackgen.pipeline import render_stack, write_scratch
+    from stackgen.targets.local import LOCAL
 
     model, _, _ = stack
-    config = materialise(render_stack(model, LOCAL), tmp_path_factory.mktemp("routes")) / "alertmanager/config.yml"
+    config = write_scratch(render_stack(model, LOCAL), tmp_path_factory.mktemp("routes")) / "alertmanager/config.yml"
 
     def receivers(labels: dict[str, str]) -> list[str]:
         result = subprocess.run([require_tool("amtool"), "config", "routes", "test", f"--config.file={config}",

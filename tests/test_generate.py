@@ -19,9 +19,18 @@ def test_generate_renders_the_default_spec_into_generated(cli, tmp_path, monkeyp
 
 
 def test_two_runs_give_the_same_bytes(cli, tmp_path):
-    cli("generate", "--out", tmp_path / "a")
-    cli("generate", ROOT / "specs" / "patronus.yaml", "--out", tmp_path / "b")
+    for run in ("a", "b"):
+        cli("generate", ROOT / "specs" / "patronus.yaml", "--out", tmp_path / run / "generated")
     assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
+
+
+def test_the_embedded_spec_and_its_file_differ_only_where_the_spec_path_is_named(cli, tmp_path):
+    cli("generate", "--out", tmp_path / "embedded" / "generated")
+    cli("generate", ROOT / "specs" / "patronus.yaml", "--out", tmp_path / "file" / "generated")
+    embedded, file = snapshot(tmp_path / "embedded"), snapshot(tmp_path / "file")
+    differing = sorted(name for name in embedded.keys() | file.keys() if embedded.get(name) != file.get(name))
+    assert differing == ["docker-compose.monitoring.yml", "generated/.stackgen-manifest",
+                         "generated/docs/MONITORING.md"]
 
 
 def test_check_passes_on_fresh_output_and_fails_with_a_diff_after_an_edit(cli, tmp_path):
@@ -84,3 +93,30 @@ def test_committed_generated_folder_matches_the_default_spec(cli, monkeypatch):
     monkeypatch.chdir(ROOT)
     result = cli("generate", "--check")
     assert result.exit_code == 0, result.stdout[-3000:]
+
+
+def test_generate_never_overwrites_a_compose_file_it_did_not_write(cli, tmp_path):
+    users = tmp_path / "docker-compose.monitoring.yml"
+    users.write_text("services:\n  web:\n    image: shop:1\n")
+    result = cli("generate", "--out", tmp_path / "generated")
+    assert result.exit_code == 1
+    assert f"{users}: exists and stackgen did not write it" in result.stderr
+    assert "refusing to overwrite it" in result.stderr
+    assert users.read_text() == "services:\n  web:\n    image: shop:1\n"
+    assert not (tmp_path / "generated").exists()  # refused before anything was written
+
+
+def test_generate_replaces_the_compose_file_it_wrote_itself(cli, tmp_path):
+    compose = tmp_path / "docker-compose.monitoring.yml"
+    assert cli("generate", "--out", tmp_path / "generated").exit_code == 0
+    fresh = compose.read_bytes()
+    compose.write_bytes(fresh.replace(b"restart: unless-stopped", b"restart: always", 1))
+    assert cli("generate", "--out", tmp_path / "generated").exit_code == 0
+    assert compose.read_bytes() == fresh
+
+
+def test_an_unknown_target_is_a_usage_error_that_names_the_targets(cli, tmp_path):
+    result = cli("generate", "--out", tmp_path / "gen", "--target", "nomad")
+    assert result.exit_code == 2
+    assert "unknown target 'nomad': choose one of compose, local" in result.stderr
+    assert not (tmp_path / "gen").exists()

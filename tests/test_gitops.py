@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT, require_tool
-from stackgen.render.stack import render_stack
-from stackgen.targets import TARGETS
+
+from stackgen.pipeline import render_stack, write_scratch
 from stackgen.spec.loader import load_spec
-from stackgen.verify.tools import materialise
+from stackgen.targets.registry import TARGETS
 
 BIN = Path(sys.executable).parent
 GIT = ["git", "-c", "user.name=stackgen tests", "-c", "user.email=tests@example.com", "-c", "init.defaultBranch=main",
@@ -45,7 +44,7 @@ def test_init_writes_a_spec_with_the_schema_comment_that_passes_strict_validatio
 def test_the_starter_spec_passes_promtool_and_amtool(cli, tmp_path, target):
     spec = tmp_path / "stackgen.yaml"
     assert cli("init", spec, "--name", "shop", "--service", "web", "--port", "8080").exit_code == 0
-    out = materialise(render_stack(load_spec(spec), TARGETS[target]), tmp_path / "rendered")
+    out = write_scratch(render_stack(load_spec(spec), TARGETS[target]), tmp_path / "rendered")
     checks = [(require_tool("promtool"), "check", "config", "prometheus/prometheus.yml"),
               (require_tool("promtool"), "check", "rules", "prometheus/alerts.yml", "prometheus/recording.yml"),
               (require_tool("amtool"), "check-config", "alertmanager/config.yml")]

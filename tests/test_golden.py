@@ -9,12 +9,12 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-
 from conftest import SPECS
-from stackgen.render.stack import render_stack
-from stackgen.targets import COMPOSE
-from stackgen.spec.loader import DEFAULT_SPEC, load_spec
+
 from stackgen.output.writer import check_artifacts
+from stackgen.pipeline import place, render_stack
+from stackgen.spec.loader import DEFAULT_SPEC, load_spec
+from stackgen.targets.registry import COMPOSE
 
 GOLDEN = Path(__file__).parent / "golden"
 DEFAULT = Path(str(resources.files("stackgen").joinpath("specs", DEFAULT_SPEC))).resolve()
@@ -30,7 +30,7 @@ def test_the_rendered_stack_matches_its_golden_files_byte_for_byte(spec_path):
     folder = GOLDEN / spec_path.stem / "generated"
     assert folder.is_dir(), f"no golden files for {spec_path.name}: run `bash scripts/update-golden.sh`"
     spec = load_spec(spec_path)
-    diff = check_artifacts(render_stack(spec, COMPOSE, folder.name), folder, spec.file)
+    diff = check_artifacts(render_stack(spec, COMPOSE, place(spec_path, folder)), folder)
     assert diff == "", f"golden files of {spec_path.name} are out of date; run `bash scripts/update-golden.sh` " \
                        f"and review:\n{diff[:4000]}"
 

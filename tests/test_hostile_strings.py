@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from conftest import require_tool
 from stackgen.errors import SpecError
-from stackgen.render.stack import render_stack
-from stackgen.targets import TARGETS
+from stackgen.pipeline import render_stack
+from stackgen.targets.registry import TARGETS
 from stackgen.spec.gotemplate import TemplateError, check_template
 from stackgen.spec.loader import load_spec
 

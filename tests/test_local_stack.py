@@ -11,12 +11,12 @@ from io import StringIO
 import pytest
 
 from stackgen.errors import ToolError
-from stackgen.render.stack import render_stack
-from stackgen.targets import LOCAL
-from stackgen.local.sink import Sink, make_handler
-from stackgen.spec.loader import load_spec
 from stackgen.local.runner import Binaries, LocalStack, StackError, check_ports, find_binaries, plan_stack
+from stackgen.local.sink import Sink, make_handler
+from stackgen.pipeline import render_stack
 from stackgen.process.fast import duration, scale_windows, seconds, speed_up, with_ports, without_exporters
+from stackgen.spec.loader import load_spec
+from stackgen.targets.registry import LOCAL
 
 DURATIONS = [("90s", 90), ("1m30s", 90), ("1h", 3600), ("500ms", 0.5), ("2d", 172800)]
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-
 from conftest import SPECS, require_tool
-from stackgen.render.stack import render_stack
-from stackgen.targets import TARGETS
+
+from stackgen.pipeline import render_stack, write_scratch
 from stackgen.spec.loader import load_spec
-from stackgen.verify.tools import materialise
+from stackgen.targets.registry import TARGETS
 
 CASES = [(spec, target) for spec in SPECS for target in sorted(TARGETS)]
 
@@ -18,7 +17,7 @@ CASES = [(spec, target) for spec in SPECS for target in sorted(TARGETS)]
 @pytest.fixture(params=CASES, ids=[f"{s.stem}-{t}" for s, t in CASES])
 def rendered(request, tmp_path):
     spec, target = request.param
-    return materialise(render_stack(load_spec(spec), TARGETS[target]), tmp_path)
+    return write_scratch(render_stack(load_spec(spec), TARGETS[target]), tmp_path)
 
 
 def run(*command, cwd):

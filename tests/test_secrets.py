@@ -7,8 +7,8 @@ import re
 import pytest
 
 from conftest import ROOT, SPECS
-from stackgen.render.stack import render_stack
-from stackgen.targets import TARGETS
+from stackgen.pipeline import render_stack
+from stackgen.targets.registry import TARGETS
 from stackgen.spec.loader import load_spec
 from stackgen.spec.secrets import value_secret
 
