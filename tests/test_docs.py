@@ -11,9 +11,10 @@ from conftest import ROOT, SPECS
 
 from stackgen.model import Metric
 from stackgen.pipeline import render_stack
-from stackgen.render.docs import GUIDE_FILE, github_anchor, metric_unit, render_monitoring_guide, watched_query
+from stackgen.render.docs import github_anchor, metric_unit, render_monitoring_guide, watched_query
 from stackgen.spec.loader import load_spec
 from stackgen.targets.base import Placement
+from stackgen.targets.layout import GUIDE
 from stackgen.targets.registry import COMPOSE, TARGETS
 
 PATRONUS = (ROOT / "specs" / "patronus.yaml").read_text()
@@ -59,13 +60,13 @@ def test_github_anchor_matches_what_github_renders(heading, anchor):
 @pytest.mark.parametrize("target", sorted(TARGETS))
 def test_every_runbook_link_in_the_rendered_alerts_resolves_to_a_heading_of_the_guide(spec_path, target):
     artifacts = render_stack(load_spec(spec_path), TARGETS[target])
-    guide = artifacts.files[GUIDE_FILE].decode()
+    guide = artifacts.files[GUIDE].decode()
     rules = [r for g in yaml.safe_load(artifacts.files["prometheus/alerts.yml"])["groups"] for r in g["rules"]]
     assert rules
     for rule in rules:
         link = rule["annotations"]["runbook_url"]
         page, _, anchor = link.partition("#")
-        assert page == GUIDE_FILE and page in artifacts.files, f"{rule['alert']}: {link}"
+        assert page == GUIDE and page in artifacts.files, f"{rule['alert']}: {link}"
         assert anchor in anchors(guide), f"{rule['alert']}: no heading gives #{anchor}"
 
 
@@ -94,7 +95,7 @@ def test_a_custom_runbook_base_url_keeps_the_anchors_of_the_guide(tmp_path):
     published = "settings:\n  runbook_base_url: https://docs.example.com/mon.md\n"
     path.write_text(PATRONUS.replace("settings:\n", published, 1))
     artifacts = render_stack(load_spec(path), COMPOSE)
-    guide = artifacts.files[GUIDE_FILE].decode()
+    guide = artifacts.files[GUIDE].decode()
     rules = [r for g in yaml.safe_load(artifacts.files["prometheus/alerts.yml"])["groups"] for r in g["rules"]]
     for rule in rules:
         base, _, anchor = rule["annotations"]["runbook_url"].partition("#")

@@ -15,16 +15,10 @@ from stackgen.output.serialize import dump_json
 from stackgen.pipeline import render_stack
 from stackgen.render.grafana import render_dashboard
 from stackgen.render.grafana_layout import GRID_COLUMNS, Box, layout_rows
-from stackgen.render.grafana_provisioning import (
-    DASHBOARD_PROVIDER_FILE,
-    DASHBOARDS_DIR,
-    DATASOURCE_REF,
-    DATASOURCE_UID,
-    DATASOURCES_FILE,
-    dashboard_file,
-)
+from stackgen.render.grafana_provisioning import DASHBOARDS_DIR, DATASOURCE_REF, DATASOURCE_UID
 from stackgen.spec import catalog
 from stackgen.spec.loader import load_spec
+from stackgen.targets.layout import DASHBOARD_PROVIDER, DATASOURCES, dashboard_file
 from stackgen.targets.registry import COMPOSE, LOCAL, TARGETS
 
 MODELS = {path.stem: load_spec(path) for path in SPECS}
@@ -122,9 +116,9 @@ def test_every_datasource_is_the_provisioned_prometheus(rendered):
 def test_provisioning_creates_that_datasource_and_loads_every_dashboard(name, target):
     spec = MODELS[name]
     files = render_stack(spec, TARGETS[target]).files
-    datasources = yaml.safe_load(files[DATASOURCES_FILE])["datasources"]
+    datasources = yaml.safe_load(files[DATASOURCES])["datasources"]
     assert [(d["uid"], d["type"]) for d in datasources] == [(DATASOURCE_UID, "prometheus")]
-    provider = yaml.safe_load(files[DASHBOARD_PROVIDER_FILE])["providers"][0]
+    provider = yaml.safe_load(files[DASHBOARD_PROVIDER])["providers"][0]
     assert provider["type"] == "file" and provider["options"]["path"] == DASHBOARDS_DIR
     for dashboard in spec.dashboards:
         assert json.loads(files[dashboard_file(dashboard.uid)])["uid"] == dashboard.uid
@@ -135,7 +129,7 @@ def test_provisioning_creates_that_datasource_and_loads_every_dashboard(name, ta
 @pytest.mark.parametrize("target, url", [(COMPOSE, "http://prometheus:9090"), (LOCAL, "http://127.0.0.1:{port}")])
 def test_the_datasource_reaches_prometheus_where_the_target_runs_it(target, url):
     spec = MODELS["patronus"]
-    datasource = yaml.safe_load(render_stack(spec, target).files[DATASOURCES_FILE])["datasources"][0]
+    datasource = yaml.safe_load(render_stack(spec, target).files[DATASOURCES])["datasources"][0]
     assert datasource["url"] == url.format(port=spec.stack.ports["prometheus"])
     assert datasource["jsonData"]["timeInterval"] == spec.settings.scrape_interval
 

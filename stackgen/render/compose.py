@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from stackgen.model import Exporter, Service, Spec
+from stackgen.render.grafana_provisioning import DASHBOARDS_DIR as GRAFANA_DASHBOARDS  # inside the container
 from stackgen.spec.catalog import DEFAULT_IMAGES
 from stackgen.targets.base import Document, Placement
 from stackgen.targets.layout import (
@@ -37,7 +38,6 @@ PASSWORD_MISSING = f"set {PASSWORD_VAR} in the environment or in .env beside {CO
 # secret's mount point inside a read-only bind mount.
 ALERTMANAGER_CONFIG_DIR = "/etc/stackgen/alertmanager"
 SPEC_DIR = "/etc/stackgen/specs"
-GRAFANA_DASHBOARDS = "/var/lib/grafana/dashboards"  # where the dashboard provider looks
 RESTART = "unless-stopped"
 
 

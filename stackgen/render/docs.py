@@ -15,9 +15,8 @@ from stackgen import promql
 from stackgen.model import Alert, Metric, Receiver, Route, Spec
 from stackgen.render.compose import CONTAINER_PORTS, PASSWORD_VAR, secret_files
 from stackgen.targets.base import Placement
-from stackgen.targets.layout import COMPOSE_FILE, DEFAULT_OUT, GUIDE
+from stackgen.targets.layout import COMPOSE_FILE, DEFAULT_OUT
 
-GUIDE_FILE = GUIDE
 TEMPLATE = "MONITORING.md.j2"
 
 # Base-unit suffixes of the Prometheus naming conventions, checked after `_total` is removed.

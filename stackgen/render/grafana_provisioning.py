@@ -8,16 +8,11 @@ from __future__ import annotations
 
 from stackgen.model import Spec
 from stackgen.targets.base import Target
-from stackgen.targets.layout import DASHBOARD_PROVIDER, DATASOURCES, dashboard_file
 
 DATASOURCE_UID = "stackgen-prometheus"
 DATASOURCE_REF = {"type": "prometheus", "uid": DATASOURCE_UID}
 # Where Grafana reads dashboard files; the compose stack mounts `<out>/grafana/dashboards` here.
 DASHBOARDS_DIR = "/var/lib/grafana/dashboards"
-
-DATASOURCES_FILE = DATASOURCES
-DASHBOARD_PROVIDER_FILE = DASHBOARD_PROVIDER
-__all__ = ["DASHBOARD_PROVIDER_FILE", "DATASOURCES_FILE", "dashboard_file"]  # their home is targets.layout
 
 
 def render_datasources(spec: Spec, target: Target) -> dict:
