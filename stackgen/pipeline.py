@@ -25,7 +25,8 @@ from stackgen.targets.base import Placement, Target
 from stackgen.targets.layout import DEFAULT_OUT
 from stackgen.targets.registry import get_target
 
-__all__ = ["Loaded", "Processor", "build", "check", "load", "place", "render_stack", "write", "write_scratch"]
+__all__ = ["Loaded", "Processor", "build", "check", "load", "place", "prepare", "render_stack", "write",
+           "write_scratch"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,11 @@ def place(spec_path: Path | None, out: Path) -> Placement:
     return Placement(out_name=out.name, spec=spec)
 
 
+def prepare(loaded: Loaded, processors: tuple[Processor, ...] = ()) -> Spec:
+    """The loaded spec through every processor, in order: the model the target and renderers see."""
+    return apply(loaded.spec, processors)
+
+
 def render_stack(spec: Spec, target: Target | str, placement: Placement = Placement()) -> Artifacts:
     """Every file of `spec` for `target`, as bytes keyed by path. Pure."""
     chosen = get_target(target) if isinstance(target, str) else target
@@ -69,7 +75,7 @@ def render_stack(spec: Spec, target: Target | str, placement: Placement = Placem
 def build(loaded: Loaded, target: Target | str = "compose", out: Path = Path(DEFAULT_OUT),
           processors: tuple[Processor, ...] = ()) -> Artifacts:
     """A loaded spec through the processors, rendered for `target` as it will be written to `out`."""
-    return render_stack(apply(loaded.spec, processors), target, place(loaded.path, out))
+    return render_stack(prepare(loaded, processors), target, place(loaded.path, out))
 
 
 def write(artifacts: Artifacts, out: Path) -> list[str]:

@@ -35,7 +35,7 @@ def up_command(
     strict: bool = StrictOption,
 ) -> None:
     """Run the service, Prometheus, Alertmanager and a webhook sink locally; Ctrl-C stops them all."""
-    from stackgen import process
+    from stackgen import pipeline, process
     from stackgen.local.runner import LocalStack, find_binaries, missing_exporter_hint, plan_stack
 
     loaded = load_linted(spec, strict)
@@ -46,7 +46,7 @@ def up_command(
         processors.append(process.no_exporters())
     if fast:
         processors.append(process.faster_clock(fast_factor))
-    model = process.apply(loaded.spec, tuple(processors))
+    model = pipeline.prepare(loaded, tuple(processors))
     with tempfile.TemporaryDirectory(prefix="stackgen-up-") as tmp:
         workdir = data_dir or Path(tmp)
         stack = LocalStack(guarded(lambda: plan_stack(model, str(spec) if spec else None, binaries, workdir,
