@@ -9,14 +9,14 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-
 from conftest import SPECS
-from stackgen.render.stack import render_stack
-from stackgen.targets import COMPOSE
-from stackgen.spec.loader import DEFAULT_SPEC, load_spec
-from stackgen.output.writer import check_artifacts
 
-GOLDEN = Path(__file__).parent / "golden"
+from stackgen.output.writer import check_artifacts
+from stackgen.render.stack import render_stack
+from stackgen.spec.loader import DEFAULT_SPEC, load_spec
+from stackgen.targets import COMPOSE
+
+GOLDEN = Path(__file__).parent.parent / "golden"
 DEFAULT = Path(str(resources.files("stackgen").joinpath("specs", DEFAULT_SPEC))).resolve()
 OTHER_SPECS = [s for s in SPECS if s.resolve() != DEFAULT]
 

@@ -7,19 +7,25 @@ import json
 
 import pytest
 import yaml
-
 from conftest import SPECS
+
 from stackgen import promql
-from stackgen.spec import catalog
 from stackgen.model import Panel, Query, Row, Spec
+from stackgen.output.serialize import dump_json
 from stackgen.render.grafana import render_dashboard
 from stackgen.render.grafana_layout import GRID_COLUMNS, Box, layout_rows
-from stackgen.render.grafana_provisioning import (DASHBOARD_PROVIDER_FILE, DASHBOARDS_DIR, DATASOURCE_REF,
-                                                   DATASOURCE_UID, DATASOURCES_FILE, dashboard_file)
+from stackgen.render.grafana_provisioning import (
+    DASHBOARD_PROVIDER_FILE,
+    DASHBOARDS_DIR,
+    DATASOURCE_REF,
+    DATASOURCE_UID,
+    DATASOURCES_FILE,
+    dashboard_file,
+)
 from stackgen.render.stack import render_stack
-from stackgen.targets import COMPOSE, LOCAL, TARGETS
-from stackgen.output.serialize import dump_json
+from stackgen.spec import catalog
 from stackgen.spec.loader import load_spec
+from stackgen.targets import COMPOSE, LOCAL, TARGETS
 
 MODELS = {path.stem: load_spec(path) for path in SPECS}
 DASHBOARDS = [(name, d) for name, spec in MODELS.items() for d in spec.dashboards]
