@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT, SPECS, require_tool
+
 from stackgen.model import Spec
 from stackgen.render.compose import COMPOSE_FILE, PASSWORD_VAR, render_compose, secret_files
 from stackgen.render.stack import render_stack
-from stackgen.targets import COMPOSE, TARGETS
 from stackgen.spec.loader import load_spec
+from stackgen.targets import COMPOSE, TARGETS
 from stackgen.verify.tools import materialise
 
 PATRONUS = (ROOT / "specs" / "patronus.yaml").read_text()

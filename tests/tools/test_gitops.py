@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT, require_tool
+
 from stackgen.render.stack import render_stack
-from stackgen.targets import TARGETS
 from stackgen.spec.loader import load_spec
+from stackgen.targets import TARGETS
 from stackgen.verify.tools import materialise
 
 BIN = Path(sys.executable).parent

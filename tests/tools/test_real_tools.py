@@ -5,11 +5,11 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-
 from conftest import SPECS, require_tool
+
 from stackgen.render.stack import render_stack
-from stackgen.targets import TARGETS
 from stackgen.spec.loader import load_spec
+from stackgen.targets import TARGETS
 from stackgen.verify.tools import materialise
 
 CASES = [(spec, target) for spec in SPECS for target in sorted(TARGETS)]

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT, SPECS
+
 from stackgen.model import Metric
 from stackgen.render.docs import GUIDE_FILE, github_anchor, metric_unit, render_monitoring_guide, watched_query
 from stackgen.render.stack import render_stack
-from stackgen.targets import COMPOSE, TARGETS
 from stackgen.spec.loader import load_spec
+from stackgen.targets import COMPOSE, TARGETS
 
 PATRONUS = (ROOT / "specs" / "patronus.yaml").read_text()
 HEADING = re.compile(r"^#{1,6} (.+?)\s*$")
