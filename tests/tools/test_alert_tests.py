@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 import yaml
-
 from conftest import ROOT, SPECS, require_tool
+
 from stackgen.model import RecordingRule
+from stackgen.pipeline import render_stack
 from stackgen.render.alert_expect import expand_annotation, go_float, humanize, parse_series, surviving_labels
 from stackgen.render.alert_tests import TEST_FILE, render_alert_tests
-from stackgen.pipeline import render_stack
-from stackgen.targets.registry import COMPOSE
 from stackgen.spec.loader import load_spec
+from stackgen.targets.registry import COMPOSE
 
 PATH = {"job": "dashboard", "site": "paris", "path": "mpls"}
 RULES = (RecordingRule("job:errors:rate5m", "sum by (job) (rate(errors_total[5m]))", {"tier": "api"}),)

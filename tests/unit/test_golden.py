@@ -16,7 +16,7 @@ from stackgen.pipeline import place, render_stack
 from stackgen.spec.loader import DEFAULT_SPEC, load_spec
 from stackgen.targets.registry import COMPOSE
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).parent.parent / "golden"
 DEFAULT = Path(str(resources.files("stackgen").joinpath("specs", DEFAULT_SPEC))).resolve()
 OTHER_SPECS = [s for s in SPECS if s.resolve() != DEFAULT]
 

@@ -6,8 +6,8 @@ import subprocess
 
 import pytest
 import yaml
-
 from conftest import require_tool
+
 from stackgen.spec.gotemplate import TemplateError, check_template
 
 ACCEPTED = [

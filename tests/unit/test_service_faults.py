@@ -6,8 +6,8 @@ import time
 
 import httpx
 import pytest
-
 from support.service import running_service, total, value, wait_until
+
 from stackgen.service.faults import FAULTS
 from stackgen.spec.loader import load_spec
 
@@ -16,9 +16,9 @@ TICK = 0.1
 
 @pytest.fixture(scope="module")
 def service():
-    with running_service(load_spec(None), faults=True, tick=TICK, seed=7) as url:
-        with httpx.Client(base_url=url, timeout=10) as client:
-            yield client
+    with running_service(load_spec(None), faults=True, tick=TICK, seed=7) as url, \
+            httpx.Client(base_url=url, timeout=10) as client:
+        yield client
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import ROOT, SPECS, snapshot
+
 from stackgen.spec.lint import metric_name_findings
 
 PATRONUS = (ROOT / "specs" / "patronus.yaml").read_text()

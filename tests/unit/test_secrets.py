@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import ROOT, SPECS
+
 from stackgen.pipeline import render_stack
-from stackgen.targets.registry import TARGETS
 from stackgen.spec.loader import load_spec
 from stackgen.spec.secrets import value_secret
+from stackgen.targets.registry import TARGETS
 
 PATRONUS = (ROOT / "specs" / "patronus.yaml").read_text()
 SLACK_HOOK = "https://hooks.slack.com/services/T0AAAAAAA/B0BBBBBBB/cccccccccccccccccccccccc"

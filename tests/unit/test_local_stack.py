@@ -9,6 +9,7 @@ import urllib.request
 from io import StringIO
 
 import pytest
+from support.ports import free_port
 
 from stackgen.errors import ToolError
 from stackgen.local.runner import Binaries, LocalStack, StackError, check_ports, find_binaries, plan_stack
@@ -110,15 +111,9 @@ def test_a_component_that_exits_stops_the_start_with_its_log(tmp_path):
     spec = with_ports(load_spec(), {}, {"dashboard": 0})
     plan = plan_stack(spec, None, Binaries("/bin/false", "/bin/false", None), tmp_path)[:1]
     plan[0].command = ["sh", "-c", "echo cannot bind >&2; exit 7"]
-    plan[0].port = _free_port()
+    plan[0].port = free_port()
     with pytest.raises(StackError, match="dashboard exited with code 7 before it was ready:\ncannot bind"):
         LocalStack(plan).start(timeout=10)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_a_missing_binary_is_named_with_how_to_install_it(tmp_path):

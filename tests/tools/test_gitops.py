@@ -89,20 +89,33 @@ def test_validate_checks_every_spec_it_is_given_as_pre_commit_passes_them(cli, t
 # --- pre-commit hooks, from a scratch repository ---
 
 def _hook_repository(folder: Path) -> tuple[Path, str]:
-    """This project's source as a git repository of its own (the checkout may have uncommitted work)."""
+    """This project's source as a git repository of its own (the checkout may have uncommitted work).
+
+    Fixed commit dates make the commit hash depend on the files alone, so pre-commit finds the hook environment
+    it built for the same source on an earlier run (the slow part: installing stackgen into a virtualenv)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
     for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
         shutil.copy(ROOT / name, folder / name)
     shutil.copytree(ROOT / "stackgen", folder / "stackgen", ignore=shutil.ignore_patterns("__pycache__"))
+    dated = {**os.environ, "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z"}
     for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "stackgen"]):
-        assert run(*GIT, *command, cwd=folder).returncode == 0
+        assert run(*GIT, *command, cwd=folder, env=dated).returncode == 0
     return folder, run(*GIT, "rev-parse", "HEAD", cwd=folder).stdout.strip()
 
 
 @pytest.fixture(scope="module")
-def precommit(tmp_path_factory):
-    """Run `pre-commit run --all-files` in a scratch repository that uses our hooks; one hook install per module."""
-    hooks, rev = _hook_repository(tmp_path_factory.mktemp("hooks"))
-    home = tmp_path_factory.mktemp("pre-commit-home")
+def precommit(pytestconfig, tmp_path_factory):
+    """Run `pre-commit run --all-files` in a scratch repository that uses our hooks.
+
+    The hook repository and pre-commit's home are kept in pytest's cache folder, as CI keeps ~/.cache/pre-commit:
+    the hook environment is installed once per version of the source, not on every run."""
+    cache = pytestconfig.cache.mkdir("pre-commit") if pytestconfig.cache else tmp_path_factory.mktemp("pre-commit")
+    hooks, rev = _hook_repository(cache / "hooks")
+    home = cache / "home"
+    if (cache / "rev").is_file() and (cache / "rev").read_text() != rev:
+        shutil.rmtree(home, ignore_errors=True)  # the source changed: keep one hook environment, not one per version
+    (cache / "rev").write_text(rev)
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
     env.pop("VIRTUAL_ENV", None)
 

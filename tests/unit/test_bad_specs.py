@@ -17,16 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
+from conftest import ROOT, snapshot
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, snapshot
 from stackgen.errors import SpecError
 from stackgen.spec.loader import check_source
 from stackgen.spec.yamlsource import parse_yaml
 
-BAD = Path(__file__).parent / "bad_specs"
+BAD = ROOT / "tests" / "bad_specs"
 PATRONUS = (ROOT / "specs" / "patronus.yaml").read_text()
 
 

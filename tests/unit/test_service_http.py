@@ -9,12 +9,11 @@ import subprocess
 
 import httpx
 import pytest
+from conftest import SPECS, require_tool
+from support.service import OTHER_SPEC, allowed_series, login, running_service, samples, total, value, wait_until
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from conftest import SPECS, require_tool
-from support.service import (OTHER_SPEC, allowed_series, login, running_service, samples, total, value,
-                             wait_until)
 from stackgen.service.api import MAX_BODY_BYTES, ROUTES
 from stackgen.service.metrics import served_metrics
 from stackgen.spec.loader import load_spec
@@ -23,9 +22,8 @@ from stackgen.spec.loader import load_spec
 @pytest.fixture(scope="module")
 def patronus():
     """The default spec's service, without its own traffic so the counts below are exactly ours."""
-    with running_service(load_spec(None), traffic=False, tick=0.2) as url:
-        with httpx.Client(base_url=url, timeout=10) as client:
-            yield client
+    with running_service(load_spec(None), traffic=False, tick=0.2) as url, httpx.Client(base_url=url, timeout=10) as client:
+        yield client
 
 
 def metrics_text(client: httpx.Client) -> str:
@@ -48,9 +46,8 @@ def any_spec_service(request, tmp_path_factory):
         path = tmp_path_factory.mktemp("specs") / "shop.yaml"
         path.write_text(OTHER_SPEC)
     spec = load_spec(path)
-    with running_service(spec, tick=0.1) as url:
-        with httpx.Client(base_url=url, timeout=10) as client:
-            yield spec, client
+    with running_service(spec, tick=0.1) as url, httpx.Client(base_url=url, timeout=10) as client:
+        yield spec, client
 
 
 def test_the_exposition_holds_every_declared_metric_and_nothing_undeclared(any_spec_service):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-
 from conftest import SPECS
 from support.service import OTHER_SPEC, allowed_series, samples
+
 from stackgen.model import Metric
 from stackgen.service.metrics import UNCLAIMED_LABEL_VALUE, ServiceError, SpecMetrics, served_metrics
 from stackgen.spec.loader import load_spec

@@ -7,8 +7,8 @@ edited value, found in the written file, so the table does not depend on line nu
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 import yaml

@@ -15,15 +15,15 @@ import subprocess
 from pathlib import Path
 
 import yaml
+from conftest import require_tool
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from conftest import require_tool
 from stackgen.errors import SpecError
 from stackgen.pipeline import render_stack
-from stackgen.targets.registry import TARGETS
 from stackgen.spec.gotemplate import TemplateError, check_template
 from stackgen.spec.loader import load_spec
+from stackgen.targets.registry import TARGETS
 
 PIECES = ["'", '"', "\\", "\n", "\t", ": ", " #", "#", "&a", "*a", "!", "!!str", "|", ">", "%", "@", "`", "- ",
           "? ", "{", "}", "[", "]", ",", "$", "$value", "{{", "}}", "{{ $value }}", "{{ $labels.instance }}",

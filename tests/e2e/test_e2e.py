@@ -6,22 +6,24 @@ the `stackgen up` process is stopped with SIGTERM in teardown, which must leave 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
+from datetime import datetime, timezone
 
 import pytest
 import yaml
-
 from conftest import ROOT, require_tool
-from stackgen.spec.loader import load_spec
+from support.ports import PortTaken, start_on_free_ports
 from support.probe import StackURLs, matches, wait_for
+
 from stackgen.process.fast import speed_up
+from stackgen.spec.loader import load_spec
 
 pytestmark = pytest.mark.e2e
 
@@ -39,17 +41,8 @@ FAULT_ALERTS = {
     "slow_http": "SlowHTTPResponses",
 }
 COMPONENTS = ("prometheus", "alertmanager", "webhook", "dashboard", "node-exporter")
-
-
-def free_ports(count: int) -> list[int]:
-    socks = [socket.socket() for _ in range(count)]
-    try:
-        for s in socks:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in socks]
-    finally:
-        for s in socks:
-            s.close()
+# What `stackgen up` says when a port it was given was taken first (its preflight, or a component's own bind).
+PORT_IN_USE = re.compile(r"already in use")
 
 
 def write_spec_with_ports(path, ports: dict[str, int]) -> None:
@@ -107,14 +100,27 @@ def alive(pid: int) -> bool:
 def stack(tmp_path_factory):
     for tool in ("prometheus", "prometheus-alertmanager", "prometheus-node-exporter", "amtool"):
         require_tool(tool)
-    ports = dict(zip(COMPONENTS, free_ports(len(COMPONENTS))))
     spec_file = tmp_path_factory.mktemp("e2e") / "patronus.yaml"
-    write_spec_with_ports(spec_file, ports)
-    up = UpProcess([sys.executable, "-m", "stackgen", "up", str(spec_file), "--fast", "--fast-factor",
-                    str(FACTOR), "--faults", "--tick", "0.5"])
+
+    def start(free: list[int]) -> tuple[dict[str, int], UpProcess]:
+        ports = dict(zip(COMPONENTS, free))
+        write_spec_with_ports(spec_file, ports)
+        up = UpProcess([sys.executable, "-m", "stackgen", "up", str(spec_file), "--fast", "--fast-factor",
+                        str(FACTOR), "--faults", "--tick", "0.5"])
+        try:
+            wait_for("`stackgen up` to report the stack up",
+                     lambda: "stack up" in up.output() or up.proc.poll() is not None, START_TIMEOUT)
+        except AssertionError:
+            os.killpg(up.proc.pid, signal.SIGTERM)  # stops the components it started, as on Ctrl-C
+            up.proc.wait(timeout=30)
+            raise
+        if up.proc.poll() is not None and PORT_IN_USE.search(up.output()):
+            up.proc.wait(timeout=30)
+            raise PortTaken(up.output())
+        return ports, up
+
+    ports, up = start_on_free_ports(len(COMPONENTS), start)
     try:
-        wait_for("`stackgen up` to report the stack up", lambda: "stack up" in up.output() or up.proc.poll() is not None,
-                 START_TIMEOUT)
         assert up.proc.poll() is None, up.output()
         model = speed_up(load_spec(spec_file), factor=FACTOR)
         yield model, StackURLs(*(f"http://127.0.0.1:{ports[k]}" for k in ("prometheus", "alertmanager", "webhook",
@@ -122,17 +128,13 @@ def stack(tmp_path_factory):
     finally:
         pids = up.pids()
         up.proc.send_signal(signal.SIGTERM)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             up.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            pass
         workdir = re.search(r"configs, data and logs in (\S+);", up.output())
         left = [p for p in pids if alive(p)] + (processes_mentioning(workdir.group(1)) if workdir else [])
         for pid in [up.proc.pid, *pids]:  # whatever happened above, nothing outlives the test
-            try:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
         up.proc.wait(timeout=10)
         assert not left, f"processes left behind by `stackgen up`: {left}\n{up.output()}"
         assert "stack stopped" in up.output()
@@ -193,6 +195,10 @@ def fault_target(urls: StackURLs, fault: str) -> dict[str, str]:
     return dict(item.split("=", 1) for item in target.split(",") if item)
 
 
+def rfc3339(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, timezone.utc).isoformat()
+
+
 def wait_delivered(urls, name, status, target, receivers, since, timeout):
     def arrived():
         got = {r: a for r, a, _ in urls.delivered(name, status, since) if matches(a["labels"], target)}
@@ -229,7 +235,7 @@ def test_a_fault_fires_its_alert_which_reaches_its_receivers_and_clearing_it_res
     assert not in_state(None)(), f"{name} still active in Prometheus after its resolution was delivered"
 
 
-def test_an_inhibited_alert_is_not_delivered_while_its_inhibitor_fires(stack):
+def test_an_inhibited_alert_is_not_delivered_while_its_inhibitor_fires(stack, routed_receivers):
     """Patronus: PathDown inhibits HighPacketLoss on the same site and path; the down path loses every probe."""
     model, urls, _ = stack
     rule = next(r for r in model.routing.inhibit_rules if r.source_matchers == ('alertname="PathDown"',))
@@ -244,7 +250,15 @@ def test_an_inhibited_alert_is_not_delivered_while_its_inhibitor_fires(stack):
             a for a in urls.am_alerts("HighPacketLoss")
             if matches(a["labels"], target) and a["status"]["state"] == "suppressed"], 30)
         assert suppressed[0]["status"]["inhibitedBy"], suppressed
-        time.sleep(3)  # several group_wait periods: a delivery would have happened by now
+        # A marker alert sent after HighPacketLoss reached Alertmanager, routed the same way (same labels, another
+        # name, which no inhibit rule targets): once the marker is delivered, so would HighPacketLoss have been.
+        labels = {**suppressed[0]["labels"], "alertname": "E2EInhibitionMarker"}
+        assert routed_receivers(labels) == routed_receivers(suppressed[0]["labels"])
+        urls.post_alert(labels, ends_at=rfc3339(time.time() + 600))
+        try:
+            wait_delivered(urls, "E2EInhibitionMarker", "firing", target, routed_receivers(labels), since, 60)
+        finally:
+            urls.post_alert(labels, ends_at=rfc3339(time.time()))
         leaked = [(r, a["labels"]) for r, a, _ in urls.delivered("HighPacketLoss", "firing", since)
                   if matches(a["labels"], target)]
         assert not leaked, f"inhibited alert delivered ({rule.description}): {leaked}"
