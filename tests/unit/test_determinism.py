@@ -22,9 +22,13 @@ SEEDS = ("1", "2")
 def test_generate_writes_the_same_bytes_under_two_hash_seeds(spec, tmp_path):
     runs = {}
     for seed in SEEDS:  # both processes run at once: the test costs one generate, not two
-        out = tmp_path / f"seed-{seed}"
-        command = [str(STACKGEN), "generate", *([str(spec)] if spec else []), "--out", str(out)]
-        runs[out] = subprocess.Popen(command, env={**os.environ, "PYTHONHASHSEED": seed}, cwd=tmp_path,
+        # Sibling folders at one depth and one --out name: the rendered paths (the guide names the
+        # output folder and the spec relative to it) are the same text in both runs.
+        cwd = tmp_path / f"seed-{seed}"
+        cwd.mkdir()
+        out = cwd / "generated"
+        command = [str(STACKGEN), "generate", *([str(spec)] if spec else []), "--out", "generated"]
+        runs[out] = subprocess.Popen(command, env={**os.environ, "PYTHONHASHSEED": seed}, cwd=cwd,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     for process in runs.values():
         output, _ = process.communicate(timeout=120)
