@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 
 from flask import Flask, Response, abort, jsonify
 from prometheus_client import CollectorRegistry
@@ -22,6 +23,10 @@ VERSION = "0.1.0"
 QUEUES = ("email", "invoices", "images")
 
 
+def _oldest_age(waiting: deque[float]) -> Callable[[], float]:
+    return lambda: time.time() - waiting[0] if waiting else 0.0
+
+
 def create_app(registry: CollectorRegistry | None = None) -> Flask:
     """The API with its own metrics registry (a fresh one by default, so each test starts clean)."""
     app = Flask(__name__)
@@ -30,10 +35,9 @@ def create_app(registry: CollectorRegistry | None = None) -> Flask:
     instrument_flask(app, metrics.spec_metrics)
     queues: dict[str, deque[float]] = {name: deque() for name in QUEUES}  # enqueue times, oldest first
     metrics.taskq_build_info.labels(version=VERSION).set(1)
-    for name in QUEUES:
-        metrics.queue_depth.labels(queue=name).set_function(lambda q=queues[name]: len(q))
-        metrics.queue_oldest_job_age_seconds.labels(queue=name).set_function(
-            lambda q=queues[name]: time.time() - q[0] if q else 0)
+    for name, waiting in queues.items():  # read when scraped, so always current
+        metrics.queue_depth.labels(queue=name).set_function(waiting.__len__)
+        metrics.queue_oldest_job_age_seconds.labels(queue=name).set_function(_oldest_age(waiting))
 
     def queue_of(name: str) -> deque[float]:
         if name not in queues:

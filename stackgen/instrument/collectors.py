@@ -67,8 +67,9 @@ def label_error(declared: Declared, values: tuple[Any, ...], kwargs: dict[str, A
         issue = declared.issue("labels", f"{len(values)} label values given, {len(names)} declared ({listed})",
                                "give one value per declared label, in the spec's order")
     elif unknown := sorted(set(kwargs) - set(names)):
+        them = "it" if len(unknown) == 1 else "them"
         issue = declared.issue("labels", f"{_labels_are(unknown)} not declared",
-                               f"declared labels: {listed}; add it to the spec's labels or drop it")
+                               f"declared labels: {listed}; add {them} to the spec's labels or drop {them}")
     elif missing := [n for n in names if n not in kwargs]:
         issue = declared.issue("labels", f"{_labels_are(missing)} given no value", f"give every declared label a value: {listed}")
     else:

@@ -68,7 +68,11 @@ def used_metrics(service: ServiceSpec) -> list[tuple[Declared, list[str]]]:
 def parse_exposition(text: str) -> dict[str, Exposed]:
     """The families of a Prometheus text exposition, by the name a spec declares them under."""
     exposed: dict[str, Exposed] = {}
-    for family in text_string_to_metric_families(text):
+    try:
+        families = list(text_string_to_metric_families(text))
+    except ValueError as exc:
+        raise ContractError(f"the metrics are not a Prometheus text exposition: {exc}") from None
+    for family in families:
         # the parser drops a counter's `_total`; the spec declares counters with it
         name = family.name + "_total" if family.type == "counter" else family.name
         own = [s for s in family.samples if not s.name.endswith("_created")]
