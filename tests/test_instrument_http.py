@@ -112,3 +112,10 @@ def test_a_streamed_wsgi_body_is_recorded_when_the_server_closes_it():
     body.close()  # type: ignore[attr-defined]
     assert recorder.in_progress == 0
     assert request_series(metrics) == ['http_requests_total{method="GET",route="/stream",status="200"} 1.0']
+
+
+def test_a_wsgi_app_can_name_its_route_template_its_own_way():
+    metrics = metrics_from_spec(TASKQ, "api")
+    app = WsgiHttpMetricsMiddleware(wsgi_app, HttpMetrics(metrics), route_of=lambda environ: "/any/{path}")
+    call(app, "GET", "/jobs/q1")
+    assert request_series(metrics) == ['http_requests_total{method="GET",route="/any/{path}",status="200"} 1.0']

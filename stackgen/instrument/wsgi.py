@@ -1,10 +1,10 @@
 """WSGI middleware (Flask, Django) recording the spec's HTTP metrics through the same `HttpMetrics` as ASGI.
 
-A WSGI middleware sees the raw path only; the route template is known inside the framework, after routing.
-The framework writes it into the WSGI environ under `ROUTE_KEY` (`instrument_flask` installs the hook that
-does so for Flask; in Django, a middleware's `process_view` can set `request.META[ROUTE_KEY]` to
-`request.resolver_match.route`). A request with no template there counts as route="unmatched", so a scan of
-random URLs adds no series.
+A WSGI middleware sees the raw path only; the route template is known inside the framework, after routing,
+and `route_of(environ)` reads it once the app has answered. By default it is what the framework wrote under
+`ROUTE_KEY` (in Django, a middleware's `process_view` can set `request.META[ROUTE_KEY]` to
+`request.resolver_match.route`); for Flask, `instrument_flask` installs the hook that writes the URL rule
+there. A request with no template counts as route="unmatched", so a scan of random URLs adds no series.
 """
 
 from __future__ import annotations
@@ -20,6 +20,12 @@ ROUTE_KEY = "stackgen.route"
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict, StartResponse], Iterable[bytes]]
+RouteOf = Callable[[dict], "str | None"]
+
+
+def environ_route(environ: dict) -> str | None:
+    """The template the framework wrote under ROUTE_KEY, if any."""
+    return environ.get(ROUTE_KEY)
 
 
 class _RecordOnClose:
@@ -44,9 +50,10 @@ class _RecordOnClose:
 class WsgiHttpMetricsMiddleware:
     """Wraps a WSGI app: `app.wsgi_app = WsgiHttpMetricsMiddleware(app.wsgi_app, HttpMetrics(metrics))`."""
 
-    def __init__(self, app: WsgiApp, recorder: HttpMetrics) -> None:
+    def __init__(self, app: WsgiApp, recorder: HttpMetrics, route_of: RouteOf = environ_route) -> None:
         self.app = app
         self._recorder = recorder
+        self._route_of = route_of
         # WSGI servers run requests on threads; `+=` on an attribute is not atomic across them.
         self._lock = threading.Lock()
 
@@ -67,7 +74,7 @@ class WsgiHttpMetricsMiddleware:
             with self._lock:
                 self._recorder.in_progress -= 1
             # 500: what the client gets when the app raised before answering
-            self._recorder.record_request(environ["REQUEST_METHOD"], environ.get(ROUTE_KEY), status or 500, elapsed)
+            self._recorder.record_request(environ["REQUEST_METHOD"], self._route_of(environ), status or 500, elapsed)
 
         try:
             body = self.app(environ, start_with_status)
@@ -85,9 +92,10 @@ def instrument_flask(app: Any, metrics: MetricClaims) -> HttpMetrics:
     from flask import request
 
     def note_route() -> None:
-        # Runs after routing, also when no rule matched (404, 405): url_rule is None then.
-        rule = request.url_rule
-        request.environ[ROUTE_KEY] = rule.rule if rule is not None else None
+        # Runs after routing, also when no rule matched (404, 405): url_rule is None then. Flask clears the
+        # request it keeps in the environ when the request ends, so the rule is copied out here.
+        environ, rule = request.environ, request.url_rule
+        environ[ROUTE_KEY] = rule.rule if rule is not None else None
 
     recorder = HttpMetrics(metrics)
     # First of the app-wide hooks: a hook before it may answer early, and that answer is counted too.
