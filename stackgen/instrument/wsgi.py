@@ -68,23 +68,21 @@ class WsgiHttpMetricsMiddleware:
         with self._lock:
             self._recorder.in_progress += 1
         start = time.perf_counter()
-
-        def finish() -> None:
-            elapsed = time.perf_counter() - start
-            with self._lock:
-                self._recorder.in_progress -= 1
-            # 500: what the client gets when the app raised before answering
-            self._recorder.record_request(environ["REQUEST_METHOD"], self._route_of(environ), status or 500, elapsed)
-
         try:
             body = self.app(environ, start_with_status)
         except BaseException:
-            finish()
+            self._finish(environ, 500, start)  # what the client gets when the app raised before answering
             raise
         if status:
-            finish()
+            self._finish(environ, status, start)
             return body
-        return _RecordOnClose(body, finish)
+        return _RecordOnClose(body, lambda: self._finish(environ, status or 500, start))
+
+    def _finish(self, environ: dict, status: int, start: float) -> None:
+        elapsed = time.perf_counter() - start
+        with self._lock:
+            self._recorder.in_progress -= 1
+        self._recorder.record_request(environ["REQUEST_METHOD"], self._route_of(environ), status, elapsed)
 
 
 def instrument_flask(app: Any, metrics: MetricClaims) -> HttpMetrics:
