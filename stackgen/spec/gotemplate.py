@@ -48,6 +48,7 @@ class _Parser:
     def __init__(self, items: list[Item], variables: list[str]) -> None:
         self.items, self.at, self.vars, self.range_depth = items, 0, list(variables), 0
         self.defined: dict[str, list[Node]] = {}
+        self.where = ""  # the action being parsed, for messages
 
     def next(self) -> Item:
         item = self.items[self.at]
@@ -125,6 +126,7 @@ class _Parser:
         if item.kind == "text":
             return Node("text", item.value)
         if item.kind == "leftDelim":
+            self.where = f" in '{{{{ {item.value} }}}}'"
             return self.action()
         self.unexpected(item, "input")
         raise AssertionError
@@ -258,7 +260,7 @@ class _Parser:
         if kind == "identifier":
             if text not in FUNCTIONS:
                 close = did_you_mean(text, FUNCTIONS)
-                raise TemplateError(f'function "{text}" not defined{f" ({close})" if close else ""}')
+                raise TemplateError(f"'{text}' is not a template function{self.where}{f' ({close})' if close else ''}")
             return Node("identifier", text)
         if kind in ("dot", "nil"):
             return Node(kind, text)
@@ -266,7 +268,7 @@ class _Parser:
             name = text.split(".")[0]
             if name not in self.vars:
                 close = did_you_mean(name, self.vars) or "Prometheus defines $labels, $value, $externalLabels, $externalURL"
-                raise TemplateError(f'undefined variable "{name}" ({close})')
+                raise TemplateError(f"undefined variable {name}{self.where} ({close})")
             return Node("variable", text.split("."))
         if kind == "field":
             return Node("field", text[1:].split("."))

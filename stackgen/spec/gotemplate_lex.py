@@ -71,8 +71,10 @@ class _Lexer:
             if self.text.startswith("/*", self.pos):
                 self.comment()
             else:
+                opened, body = len(self.items), self.pos
                 self.items.append(Item("leftDelim", "{{"))
-                self.action()
+                end = self.action()
+                self.items[opened] = Item("leftDelim", self.text[body:end].strip())  # quoted in messages
 
     def comment(self) -> None:
         end = self.text.find("*/", self.pos + 2)
@@ -90,7 +92,8 @@ class _Lexer:
             while self.peek() and self.peek() in SPACE:
                 self.pos += 1
 
-    def action(self) -> None:
+    def action(self) -> int:
+        """Lex one action; returns where its body ends."""
         parens = 0
         while True:
             at, _ = self.right_delim()
@@ -98,11 +101,12 @@ class _Lexer:
                 if parens:
                     raise TemplateError("unclosed left paren")
                 self.items.append(Item("rightDelim", "}}"))
+                end = self.pos
                 self.close_delim("")
-                return
+                return end
             start, c = self.pos, self.peek()
             if not c:
-                raise TemplateError("unclosed action")
+                raise TemplateError("unclosed template action: '{{' without '}}'")
             self.pos += 1
             if c in SPACE:
                 while self.peek() and self.peek() in SPACE and not self.right_delim()[0]:
