@@ -13,7 +13,7 @@ from conftest import require_tool
 
 from stackgen.model import Alert, AlertGroup, AlertTest, RecordingRule
 from stackgen.render.alert_template import UnrenderableAnnotation
-from stackgen.render.alert_tests import expected_alert, render_alert_tests
+from stackgen.render.alert_tests import expected_alert, render_alert_tests, unrenderable_cases
 from stackgen.spec.loader import load_spec
 from stackgen.verify.spec_tests import run_spec_tests
 
@@ -63,6 +63,8 @@ ALERTS = [
                    "{{ with $labels.team }} team={{ . }}{{ end }}{{ range $k, $v := $labels }} {{ $k }}={{ $v }}{{ end }}",
         "data": "{{ $externalLabels.cluster }} {{ len $labels }} {{ index $labels \"job\" }} {{ eq $labels.job \"web\" }} "
                 "{{ print 1 2 \"a\" 3.5 }} {{ args 1 \"x\" }} {{ $labels }} {{ graphLink \"up == 0\" }} {{ .Value }}",
+        "escapes": '{{ js "a\'b<" }} {{ slice "hello" 1 3 }} {{ tableLink "up" }} {{ safeHtml "<b>" }} {{ html "<a>" }} '
+                   '{{ urlquery "a b&c" }} {{ println 1 "x" }}{{ not false }} {{ and 1 0 }} {{ or 0 "y" }}',
         "define": '{{ define "who" }}[{{ . }}]{{ end }}{{ template "who" $labels.job }}'
                   "{{ range $labels }}{{ if eq . \"web\" }}{{ break }}{{ end }}{{ . }};{{ end }}",
      }, [case("every template function renders as Prometheus renders it", {WEB: "3000x10"}, value=3000.0)]),
@@ -132,3 +134,10 @@ def test_an_annotation_that_queries_prometheus_is_refused_naming_the_alert_and_c
 def test_an_annotation_that_queries_prometheus_is_fine_when_the_case_gives_it():
     given = replace(QUERYING.tests[0], annotations={"peers": "3 peers up"})
     assert expected_alert(truth_spec(), QUERYING, given)["exp_annotations"]["peers"] == "3 peers up"
+
+
+def test_validate_can_list_every_case_whose_annotations_cannot_be_derived():
+    spec = truth_spec()
+    group = replace(spec.alert_groups[0], alerts=(*spec.alert_groups[0].alerts, QUERYING))
+    found = unrenderable_cases(replace(spec, alert_groups=(group,)))
+    assert [(e.alert, e.case, e.annotation) for e in found] == [("Queried (warning)", "fires", "peers")]

@@ -57,6 +57,20 @@ def expected_alert(spec: Spec, alert: Alert, case: AlertTest,
     return {"exp_labels": dict(sorted(labels.items())), "exp_annotations": annotations}
 
 
+def unrenderable_cases(spec: Spec) -> list[UnrenderableAnnotation]:
+    """Every firing case whose expected annotations cannot be derived, for `validate` to report."""
+    rules = index_rules(spec.recording_rules)
+    found = []
+    for alert in spec.alerts:
+        for case in alert.tests:
+            try:
+                if case.fires:
+                    expected_alert(spec, alert, case, rules)
+            except UnrenderableAnnotation as exc:
+                found.append(exc)
+    return found
+
+
 def _test_group(spec: Spec, alert: Alert, case: AlertTest, rules: Mapping[str, tuple[RecordingRule, ...]]) -> dict:
     group: dict = {"name": case_name(alert, case), "interval": case.interval}
     external = _external_labels(spec, {**render_alert(spec, alert)["annotations"], **alert_labels(alert)})

@@ -210,6 +210,28 @@ def _needs_tsdb(name: str) -> Callable[..., Any]:
     return refuse
 
 
+def _refuse(reason: str) -> Callable[..., Any]:
+    def refuse(*_: Any) -> Any:
+        raise NotStatic(reason)
+    return refuse
+
+
+_JS = {"\\": "\\\\", "'": "\\'", '"': '\\"', "<": "\\u003C", ">": "\\u003E", "&": "\\u0026", "=": "\\u003D"}
+
+
+def js_escape(*args: Any) -> str:
+    """Go's template.JSEscapeString of the printed arguments."""
+    text = "".join(map(str, args))
+    return "".join(_JS.get(c) or (f"\\u{ord(c):04X}" if ord(c) < 0x20 else c) for c in text)
+
+
+def go_slice(value: Any, *indexes: int) -> Any:
+    """Go's slice builtin on a string: value[i:j]."""
+    if not isinstance(value, str) or len(indexes) > 2:
+        raise NotStatic("slice of something other than a string")
+    return value[slice(*indexes)] if indexes else value
+
+
 PROMETHEUS_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "humanize": humanize, "humanize1024": humanize1024, "humanizeDuration": humanize_duration,
     "humanizePercentage": humanize_percentage, "humanizeTimestamp": humanize_timestamp, "toTime": to_time,
@@ -220,6 +242,8 @@ PROMETHEUS_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "args": lambda *a: {f"arg{i}": v for i, v in enumerate(a)},
     "html": lambda *a: html.escape("".join(map(str, a))), "urlquery": lambda *a: urllib.parse.quote_plus(
         "".join(map(str, a))),
-    **{name: _needs_tsdb(name) for name in ("query", "first", "label", "value", "strvalue", "sortByLabel", "js",
-                                            "call", "slice")},
+    "js": js_escape, "slice": go_slice, "call": _refuse("'call' needs a function value, which alert data has none of"),
+    "externalURL": _refuse("'externalURL' is the server's URL, unknown to a test case"),
+    "pathPrefix": _refuse("'pathPrefix' is the server's URL path, unknown to a test case"),
+    **{name: _needs_tsdb(name) for name in ("query", "first", "label", "value", "strvalue", "sortByLabel")},
 }

@@ -272,7 +272,7 @@ def go_unquote(text: str) -> str:
 
 def _underscore_ok(text: str) -> bool:
     """Go's rule: an underscore only between digits, or between a base prefix and a digit."""
-    s = text.lstrip("+-")[:]
+    s = text.lstrip("+-")
     saw, i, hexa = "^", 0, False
     if len(s) >= 2 and s[0] == "0" and s[1].lower() in "box":
         i, saw, hexa = 2, "0", s[1].lower() == "x"
@@ -305,7 +305,7 @@ def _go_int(text: str) -> int | None:
         value = sign * int(digits, base)
     except ValueError:
         return None
-    return value if -(1 << 63) <= value < (1 << 64) and not (text[:1] == "+" and False) else None
+    return value if -(1 << 63) <= value < (1 << 64) else None
 
 
 def _go_float(text: str) -> float | None:
