@@ -12,6 +12,7 @@ reaches the result agrees on its value. Annotations are expanded in `alert_templ
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -30,9 +31,15 @@ _ARITHMETIC = ("+", "-", "*", "/", "%", "^", "atan2")
 _GO_TEMPLATE_VAR = re.compile(r"\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))")
 
 
+@functools.lru_cache(maxsize=4096)
+def _parsed(expr: str) -> pp.Expr:
+    """An alert's or rule's expression, parsed once however many cases use it (the tree is only read)."""
+    return promql.parse(expr)
+
+
 def parse_series(selector: str) -> tuple[str, dict[str, str]]:
     """`name{a="b"}` -> (name, {a: b}), with the PromQL parser so quoting rules are PromQL's."""
-    node: Any = promql.parse(selector)
+    node: Any = _parsed(selector)
     labels = {m.name: m.value for m in node.matchers.matchers if m.name != "__name__"}
     name = node.name or next(m.value for m in node.matchers.matchers if m.name == "__name__")
     return name, labels
@@ -79,7 +86,7 @@ class _Result:
         if name in self.rules:
             found = []
             for rule in self.rules[name]:
-                inner = self.of(promql.parse(rule.expr))
+                inner = self.of(_parsed(rule.expr))
                 if inner is not None:
                     found.append({**inner, **{k: {v} for k, v in rule.labels.items()}, "__name__": {name}})
             return _union(found) if found else None
@@ -227,7 +234,7 @@ def _is_scalar(node: pp.Expr) -> bool:
 def result_labels(expr: str, series: list[tuple[str, dict[str, str]]], rules: RuleIndex) -> dict[str, str]:
     """The labels of the sample the expression yields for these input series (what a template sees as
     `$labels`, `__name__` included where PromQL keeps it), where the inputs agree on the value."""
-    values = _Result(list(series), rules).of(promql.parse(expr)) or {}
+    values = _Result(list(series), rules).of(_parsed(expr)) or {}
     return {k: next(iter(v)) for k, v in sorted(values.items()) if len(v) == 1 and "" not in v}
 
 

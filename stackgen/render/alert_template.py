@@ -9,6 +9,7 @@ TSDB, the server's URL, a format Go would print as an error) raises `NotStatic`,
 
 from __future__ import annotations
 
+import functools
 import json
 import operator
 import re
@@ -274,6 +275,12 @@ _MISSING = object()
 _NO_VALUE = object()  # $value when the case gives no 'value:'
 
 
+@functools.lru_cache(maxsize=4096)
+def _parsed(text: str) -> tuple[list[Node], dict[str, list[Node]]]:
+    """Parsed once per distinct text: every case of an alert expands the same annotations (never mutated)."""
+    return parse_template(text)
+
+
 def expand_template(text: str, labels: dict[str, str], value: float | None,
                     external_labels: dict[str, str] | None = None) -> str:
     """The text as Prometheus expands it for an alert with these labels and value; NotStatic if it cannot be
@@ -281,7 +288,7 @@ def expand_template(text: str, labels: dict[str, str], value: float | None,
     if "{{" not in text:
         return text
     try:
-        root, defined = parse_template(text)
+        root, defined = _parsed(text)
     except TemplateError as exc:
         raise NotStatic(f"invalid template: {exc}") from None
     data = _Data(Labels=dict(labels), ExternalLabels=dict(external_labels or {}), ExternalURL="",

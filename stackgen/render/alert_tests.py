@@ -15,7 +15,7 @@ from stackgen.model import Alert, AlertTest, RecordingRule, Spec
 from stackgen.render.alert_expect import index_rules, parse_series, result_labels
 from stackgen.render.alert_template import NotStatic, UnrenderableAnnotation, expand_template
 from stackgen.render.prometheus import RULE_FILES
-from stackgen.render.rules import alert_labels, render_alert
+from stackgen.render.rules import render_alert
 
 TEST_FILE = "prometheus/tests/alerts.test.yml"
 _EXTERNAL_LABELS = ("$externalLabels", ".ExternalLabels")
@@ -32,10 +32,10 @@ def _external_labels(spec: Spec, templates: Mapping[str, str]) -> dict[str, str]
 
 
 def expected_alert(spec: Spec, alert: Alert, case: AlertTest,
-                   rules: Mapping[str, tuple[RecordingRule, ...]] | None = None) -> dict:
+                   rules: Mapping[str, tuple[RecordingRule, ...]] | None = None, rendered: dict | None = None) -> dict:
     """exp_labels and exp_annotations for a firing case; UnrenderableAnnotation when one cannot be derived."""
-    rendered = render_alert(spec, alert)
-    own = alert_labels(alert)
+    rendered = rendered or render_alert(spec, alert)
+    own = rendered["labels"]
     sample = result_labels(alert.expr, [parse_series(s) for s, _ in case.series],
                            index_rules(spec.recording_rules) if rules is None else rules)
     sample.update({k: v for k, v in case.labels.items() if k not in own})
@@ -73,14 +73,15 @@ def unrenderable_cases(spec: Spec) -> list[UnrenderableAnnotation]:
 
 def _test_group(spec: Spec, alert: Alert, case: AlertTest, rules: Mapping[str, tuple[RecordingRule, ...]]) -> dict:
     group: dict = {"name": case_name(alert, case), "interval": case.interval}
-    external = _external_labels(spec, {**render_alert(spec, alert)["annotations"], **alert_labels(alert)})
+    rendered = render_alert(spec, alert)
+    external = _external_labels(spec, {**rendered["annotations"], **rendered["labels"]})
     if external:
         group["external_labels"] = external
     group["input_series"] = [{"series": selector, "values": values} for selector, values in case.series]
     group["alert_rule_test"] = [{
         "eval_time": case.at,
         "alertname": alert.name,
-        "exp_alerts": [expected_alert(spec, alert, case, rules)] if case.fires else [],
+        "exp_alerts": [expected_alert(spec, alert, case, rules, rendered)] if case.fires else [],
     }]
     return group
 
