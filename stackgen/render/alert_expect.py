@@ -21,6 +21,7 @@ import promql_parser as pp
 
 from stackgen import promql
 from stackgen.model import RecordingRule
+from stackgen.render.template_funcs import go_expand
 
 # Label name -> the values it takes across the series an expression yields ("" where a series lacks it).
 Values = dict[str, set[str]]
@@ -28,7 +29,6 @@ RuleIndex = Mapping[str, tuple[RecordingRule, ...]]
 _KEEP_ALL = ("topk", "bottomk", "limitk")
 _KEEP_NAME = ("label_replace", "label_join", "sort", "sort_desc", "last_over_time")
 _ARITHMETIC = ("+", "-", "*", "/", "%", "^", "atan2")
-_GO_TEMPLATE_VAR = re.compile(r"\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -197,17 +197,7 @@ def _absent(arg: pp.Expr) -> Values:
 def _replace(value: str, regex: str, replacement: str, old: str) -> str:
     """label_replace on one value: Go's anchored RE2 match and `$1`/`${name}` expansion."""
     match = re.fullmatch(regex, value)
-    if match is None:
-        return old
-
-    def group(m: re.Match) -> str:
-        key = m.group(1) or m.group(2)
-        try:
-            return match.group(int(key) if key.isdigit() else key) or ""
-        except (IndexError, re.error):
-            return ""  # Go expands an unknown group to nothing
-
-    return _GO_TEMPLATE_VAR.sub(group, replacement)
+    return old if match is None else go_expand(match, replacement)
 
 
 def _same_signature(lhs: Values, rhs: Values, mod: pp.BinModifier | None) -> bool:
