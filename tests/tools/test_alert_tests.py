@@ -8,13 +8,16 @@ from conftest import ROOT, SPECS, require_tool
 
 from stackgen.model import RecordingRule
 from stackgen.pipeline import render_stack
-from stackgen.render.alert_expect import expand_annotation, go_float, humanize, parse_series, surviving_labels
+from stackgen.render.alert_expect import index_rules, parse_series, surviving_labels
+from stackgen.render.alert_template import NotStatic, expand_template
 from stackgen.render.alert_tests import TEST_FILE, render_alert_tests
+from stackgen.render.template_funcs import go_float
 from stackgen.spec.loader import load_spec
 from stackgen.targets.registry import COMPOSE
 
 PATH = {"job": "dashboard", "site": "paris", "path": "mpls"}
-RULES = (RecordingRule("job:errors:rate5m", "sum by (job) (rate(errors_total[5m]))", {"tier": "api"}),)
+RULES = index_rules([RecordingRule("job:errors:rate5m", "sum by (job) (rate(errors_total[5m]))", {"tier": "api"}),
+                     RecordingRule("db:errors:rate5m", "sum by (job) (rate(db_errors_total[5m]))", {"team": "db"})])
 
 LABEL_CASES = [
     ("a comparison keeps every label of the series", "up == 0", [("up", PATH)], PATH),
@@ -36,6 +39,31 @@ LABEL_CASES = [
      [("errors_total", {"job": "dashboard", "code": "E1"})], {"job": "dashboard", "tier": "api"}),
     ("a label whose input series disagree is left to the case", "up == 0",
      [("up", PATH), ("up", {**PATH, "path": "lte"})], {"job": "dashboard", "site": "paris"}),
+    ("an unrelated recording rule's labels leave the alert's labels alone", "x > 1",
+     [("x", {"job": "dashboard", "team": "web"})], {"job": "dashboard", "team": "web"}),
+    ("absent_over_time carries the equality matchers of its selector, job included",
+     'absent_over_time(pg_up{job="pg", instance=~"db.*"}[5m])', [], {"job": "pg"}),
+    ("absent() of a series that exists yields nothing", 'absent(up{job="dashboard"})', [("up", PATH)], {}),
+    ("a label matched twice is dropped from absent()", 'absent(up{job="a", job!="b", site="paris"})', [],
+     {"site": "paris"}),
+    ("or answers from the side whose input is there: the absent side has no instance",
+     'pg_up{job="pg"} == 0 or absent_over_time(pg_up{job="pg"}[5m])', [("other", {"instance": "i"})], {"job": "pg"}),
+    ("or answers from the left when its input is there", 'pg_up{job="pg"} == 0 or absent(pg_up{job="pg"})',
+     [("pg_up", {"job": "pg", "instance": "db1"})], {"job": "pg", "instance": "db1"}),
+    ("unless drops the left side when the right side matches it", "a unless on(job) b",
+     [("a", PATH), ("b", {"job": "dashboard"})], {}),
+    ("unless keeps the left side when the right side has no input", "a unless on(job) b", [("a", PATH)], PATH),
+    ("label_replace computes the new label from the source label", 'label_replace(up, "host", "$1", "instance", "(.*):.*")',
+     [("up", {"instance": "db1:9100"})], {"host": "db1", "instance": "db1:9100"}),
+    ("label_replace leaves the label alone when the regex does not match the whole value",
+     'label_replace(up, "host", "$1", "instance", "x(.*)")', [("up", {"instance": "db1:9100"})], {"instance": "db1:9100"}),
+    ("label_join joins its source labels", 'label_join(up, "where", "/", "site", "path")', [("up", PATH)],
+     {**PATH, "where": "paris/mpls"}),
+    ("group_right keeps the right side's labels and adds the named ones from the left",
+     "info * on(job) group_right(team) a > 1", [("a", PATH), ("info", {"job": "dashboard", "team": "netops"})],
+     {**PATH, "team": "netops"}),
+    ("a selector's matchers pick the series that reach the result", 'up{path="mpls"} == 0',
+     [("up", PATH), ("up", {**PATH, "path": "lte"})], PATH),
 ]
 
 
@@ -45,30 +73,33 @@ def test_expected_labels_are_the_series_labels_the_expression_keeps(expr, series
 
 
 HUMANIZE_CASES = [  # what Prometheus' template functions print for the same value
-    (None, 950.0, "950"), (None, 0.25, "0.25"), (None, 1e21, "1e+21"),
+    (None, 950.0, "950"), (None, 0.25, "0.25"), (None, 1e21, "1e+21"), (None, 1e6, "1e+06"),
     ("humanize", 1234567.0, "1.235M"), ("humanize", 0.1, "100m"), ("humanize", 0.0, "0"),
     ("humanizePercentage", 0.1234, "12.34%"), ("humanizePercentage", 0.1, "10%"),
     ("humanizeDuration", 90.0, "1m 30s"), ("humanizeDuration", 2.425, "2.425s"),
     ("humanizeDuration", 0.295, "295ms"), ("humanizeDuration", 90061.0, "1d 1h 1m 1s"),
+    ("humanize1024", 2048.0, "2ki"), ("humanize1024", 0.5, "0.5"),
+    ("humanizeTimestamp", 1.2345, "1970-01-01 00:00:01.234 +0000 UTC"),
 ]
 
 
 @pytest.mark.parametrize("fn, value, text", HUMANIZE_CASES, ids=[f"{c[0]}({c[1]})" for c in HUMANIZE_CASES])
 def test_values_print_as_prometheus_prints_them(fn, value, text):
-    assert humanize(fn, value) == text
+    assert expand_template("{{ $value%s }}" % (f" | {fn}" if fn else ""), {}, value) == text
 
 
 def test_go_float_uses_a_two_digit_exponent():
     assert go_float(1.5e-7) == "1.5e-07"
 
 
-def test_annotations_expand_labels_and_value_and_leave_other_templates_alone():
-    text = "{{ $labels.path }} loses {{ $value | humanizePercentage }}; {{ $labels.missing }}{{ range . }}"
-    assert expand_annotation(text, {"path": "mpls"}, 0.1) == "mpls loses 10%; {{ range . }}"
+def test_annotations_expand_labels_and_value_and_a_missing_label_is_empty():
+    text = "{{ $labels.path }} loses {{ $value | humanizePercentage }};{{ $labels.missing }}"
+    assert expand_template(text, {"path": "mpls"}, 0.1) == "mpls loses 10%;"
 
 
-def test_a_value_template_stays_as_written_when_the_case_gives_no_value():
-    assert expand_annotation("{{ $value }}", {}, None) == "{{ $value }}"
+def test_a_value_template_is_refused_when_the_case_gives_no_value():
+    with pytest.raises(NotStatic, match="the case gives no 'value:'"):
+        expand_template("{{ $value }}", {}, None)
 
 
 def test_series_selectors_are_parsed_with_promql_quoting():

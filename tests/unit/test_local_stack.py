@@ -34,7 +34,7 @@ def test_seconds_print_as_the_shortest_duration(secs, text):
 
 def test_range_windows_shrink_but_not_below_the_floor():
     assert scale_windows("rate(a[5m]) / rate(b[10s]) + max_over_time(c[1h:1m])", 30, 5) == \
-        "rate(a[10s]) / rate(b[5s]) + max_over_time(c[2m:1m])"
+        "rate(a[10s]) / rate(b[5s]) + max_over_time(c[2m:2s])"
 
 
 def test_speed_up_changes_the_clocks_and_keeps_thresholds_and_names():
