@@ -71,7 +71,7 @@ def _candidates(matchers: list[Matcher]) -> list[str]:
     out: list[str] = []
     for _, _, pattern in matchers:
         for part in [pattern, *pattern.strip("()^$").split("|")]:
-            out += [part, re.sub(r"\[[^\]]*\]|\.", "0", part)]
+            out += [re.sub(r"\[[^\]]*\]|\.", "0", part), part]
     return [*out, *_GENERIC_VALUES]
 
 
