@@ -22,6 +22,7 @@ from stackgen.process.slo import SLO, RatioSLI, expand_slos
 from stackgen.render.alert_tests import TEST_FILE, render_alert_tests
 from stackgen.render.rules import render_alert_rules, render_recording_rules
 from stackgen.spec.loader import load_spec
+from stackgen.targets.layout import ALERT_RULES, RECORDING_RULES
 
 ERRORS = 'sum(rate(http_requests_total{job="api", status=~"5.."}[{{ window }}]))'
 TOTAL = 'sum(rate(http_requests_total{job="api"}[{{ window }}]))'
@@ -164,7 +165,7 @@ def sloth_tests() -> dict:
 def folder(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("slo-sloth")
     spec = stackgen_spec()
-    files = {"prometheus/recording.yml": render_recording_rules(spec), "prometheus/alerts.yml": render_alert_rules(spec),
+    files = {RECORDING_RULES: render_recording_rules(spec), ALERT_RULES: render_alert_rules(spec),
              TEST_FILE: render_alert_tests(spec), "sloth/sloth.test.yml": sloth_tests()}
     for name, data in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,7 @@ from stackgen.process.slo import SLO, BucketSLI, RatioSLI, expand_slos
 from stackgen.render.alert_tests import TEST_FILE, render_alert_tests
 from stackgen.render.rules import render_alert_rules, render_recording_rules
 from stackgen.spec.loader import load_spec
+from stackgen.targets.layout import ALERT_RULES, RECORDING_RULES
 
 PATRONUS_SLOS = (
     SLO("dashboard", "api-availability", 99.9,
@@ -39,7 +40,7 @@ def materialise(spec: Spec, folder: Path) -> Path:
     """The rule files of the whole spec, and a promtool test file with the SLO alerts' cases only (the spec's
     own cases are tested elsewhere)."""
     slo_only = replace(spec, alert_groups=spec.alert_groups[-1:])
-    files = {"prometheus/recording.yml": render_recording_rules(spec), "prometheus/alerts.yml": render_alert_rules(spec),
+    files = {RECORDING_RULES: render_recording_rules(spec), ALERT_RULES: render_alert_rules(spec),
              TEST_FILE: render_alert_tests(slo_only)}
     for name, data in files.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
@@ -58,7 +59,7 @@ def rendered(request, tmp_path) -> Path:
 
 
 def test_promtool_accepts_the_slo_rules_and_passes_every_generated_case(rendered):
-    checked = promtool("check", "rules", "prometheus/recording.yml", "prometheus/alerts.yml", cwd=rendered)
+    checked = promtool("check", "rules", RECORDING_RULES, ALERT_RULES, cwd=rendered)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     tested = promtool("test", "rules", TEST_FILE, cwd=rendered)
     assert tested.returncode == 0, tested.stdout + tested.stderr
