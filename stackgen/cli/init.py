@@ -14,7 +14,7 @@ import typer
 
 from stackgen.cli.common import guarded
 from stackgen.errors import OutputError
-from stackgen.spec.schema import API_VERSION, SCHEMA
+from stackgen.spec.schema import API_VERSION, SCHEMA_ID
 
 TEMPLATE = "init.yaml.j2"
 NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
@@ -33,7 +33,7 @@ def default_name(path: Path) -> str:
 def render_starter_spec(name: str, service: str, port: int, title: str = "") -> str:
     """The starter spec's text. Pure; `name` and `service` must already match NAME."""
     return _ENV.get_template(TEMPLATE).render(
-        schema_url=SCHEMA["$id"], api_version=API_VERSION, name=name, service=service, port=port,
+        schema_url=SCHEMA_ID, api_version=API_VERSION, name=name, service=service, port=port,
         title=title or name.replace("-", " ").replace("_", " ").title())
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from stackgen.spec.schema_check import did_you_mean
+from stackgen.spec.suggest import did_you_mean
 
 # Functions Prometheus 2.x defines for alert templates, and Go's builtins.
 FUNCTIONS = frozenset({
