@@ -144,7 +144,7 @@ def check_rules(c: Checker) -> None:
 
 def check_alert(c: Checker, path: SpecPath, alert: Alert) -> None:
     c.expression(path + ("expr",), alert.expr)
-    templates = [(("summary",), alert.summary), (("description",), alert.description)]
+    templates: list[tuple[SpecPath, str]] = [(("summary",), alert.summary), (("description",), alert.description)]
     templates += [(("annotations", key), text) for key, text in alert.annotations.items()]
     for where, text in templates:
         c.thresholds_in(path + where, text)

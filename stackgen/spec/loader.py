@@ -17,7 +17,7 @@ DEFAULT_SPEC = "patronus.yaml"
 
 
 def default_spec_bytes() -> bytes:
-    return resources.files("stackgen").joinpath("specs", DEFAULT_SPEC).read_bytes()
+    return resources.files("stackgen").joinpath("specs").joinpath(DEFAULT_SPEC).read_bytes()
 
 
 def read_source(path: str | Path | None) -> Source:

@@ -47,7 +47,7 @@ def _draft07(node: Any) -> Any:
         return node
     out: dict[str, Any] = {}
     for key, value in node.items():
-        if key == "title" and isinstance(value, str) or key == "default" and value is None:
+        if (key == "title" and isinstance(value, str)) or (key == "default" and value is None):
             continue  # a title per property repeats its name; editors show the description
         if key == "properties":
             out[key] = {name: _draft07(v) for name, v in value.items()}

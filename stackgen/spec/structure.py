@@ -44,7 +44,9 @@ def parse_spec(source: Source) -> SpecV1:
     try:
         return SpecV1.model_validate(source.data)
     except ValidationError as exc:
-        located = [(_where(error), error) for error in exc.errors(include_url=False) if not _echo(error)]
+        errors = exc.errors(include_url=False)
+        misspelt = _misspelt_keys(errors)
+        located = [(_where(e), e) for e in errors if not _echo(e) and not _misspelt(e, misspelt)]
         located.sort(key=lambda item: (source.line(item[0]) or 0, len(item[0])))
         raise SpecError([_issue(source, path, error) for path, error in located]) from None
 
@@ -52,6 +54,22 @@ def parse_spec(source: Source) -> SpecV1:
 def _echo(error: ErrorDetails) -> bool:
     """A list is 'too short' when its items failed and were dropped: those items are already reported."""
     return error["type"] == "too_short" and len(error["input"]) >= error.get("ctx", {}).get("min_length", 0)
+
+
+def _misspelt_keys(errors: list[ErrorDetails]) -> set[tuple[tuple[Any, ...], str]]:
+    """(mapping, key) of each missing key that an unknown key in the same mapping is a misspelling of:
+    the unknown key's hint already says what to write, so 'missing' would say it twice."""
+    missing = {(tuple(e["loc"][:-1]), str(e["loc"][-1])) for e in errors if e["type"] == "missing"}
+    found = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            parent, key = tuple(error["loc"][:-1]), str(error["loc"][-1])
+            found |= {(parent, name) for p, name in missing if p == parent and did_you_mean(key, [name])}
+    return found
+
+
+def _misspelt(error: ErrorDetails, misspelt: set[tuple[tuple[Any, ...], str]]) -> bool:
+    return error["type"] == "missing" and (tuple(error["loc"][:-1]), str(error["loc"][-1])) in misspelt
 
 
 def _where(error: ErrorDetails) -> tuple[Any, ...]:
@@ -71,7 +89,7 @@ def _issue(source: Source, path: tuple[Any, ...], error: ErrorDetails) -> SpecIs
         allowed = sorted(_keys(_annotation_at(loc[:-1])[0]))
         hint = did_you_mean(loc[-1], allowed) or f"allowed keys: {', '.join(allowed)}"
         return source.issue(path, f"unknown key '{loc[-1]}'", hint)
-    if kind == "literal_error" and path == ("apiVersion",):
+    if path == ("apiVersion",):
         return source.issue(path, f"unsupported apiVersion {describe(value)}", f"this stackgen reads '{API_VERSION}'")
     if kind == "literal_error":
         choices = typing.get_args(target)
@@ -79,7 +97,7 @@ def _issue(source: Source, path: tuple[Any, ...], error: ErrorDetails) -> SpecIs
                             did_you_mean(value, choices))
     if kind in _TYPE_ERRORS or kind == "null_value":
         want = _TYPE_ERRORS.get(kind) or _expected(target)
-        return source.issue(path, f"expected {want}, got {describe(value)}", fmt)
+        return source.issue(path, f"expected {want}, got {describe(value)}", "" if fmt in want else fmt)
     return source.issue(path, *_constraint(kind, value, error, fmt))
 
 

@@ -4,6 +4,7 @@ The models live in `stackgen.spec.v1.document` and the modules it imports; this 
 them, so the version string can be read without building the models.
 """
 
-from typing import Final
+from typing import Final, Literal
 
-API_VERSION: Final = "stackgen/v1"
+ApiVersion = Literal["stackgen/v1"]
+API_VERSION: Final = "stackgen/v1"  # the one value of ApiVersion, for messages and the starter spec

@@ -10,8 +10,17 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, Strict, StringConstraints, \
-    WithJsonSchema, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    Strict,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 
@@ -45,24 +54,21 @@ def _number(value: Any) -> int | float:
     return value
 
 
-def text_type(limit: int, *, pattern: str | None = None, fmt: str = "") -> Any:
-    constraints = StringConstraints(max_length=limit, pattern=pattern)
-    return Annotated[str, Strict(), constraints, Format(fmt)] if fmt else Annotated[str, Strict(), constraints]
-
-
 Number = Annotated[int | float, PlainValidator(_number), WithJsonSchema({"type": "number"})]
-Text = text_type(4000)
-Duration = text_type(
-    40, pattern=r"^(?=[0-9])([0-9]+y)?([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?$",
-    fmt="Prometheus duration, e.g. 30s, 5m, 1h30m")
+Text = Annotated[str, Strict(), StringConstraints(max_length=4000)]
+Duration = Annotated[str, Strict(), StringConstraints(
+    max_length=40, pattern=r"^(?=[0-9])([0-9]+y)?([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?$"),
+    Format("Prometheus duration, e.g. 30s, 5m, 1h30m")]
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*$")
-Name = text_type(63, pattern=NAME_PATTERN.pattern, fmt="a lowercase name: a-z, 0-9, _ and -, starting with a letter")
-MetricName = text_type(200, pattern=r"^[a-zA-Z_:][a-zA-Z0-9_:]*$",
-                   fmt="a Prometheus metric name: letters, digits, _ and :, not starting with a digit")
-LabelName = text_type(100, pattern=r"^[a-zA-Z_][a-zA-Z0-9_]*$",
-                  fmt="a Prometheus label name: letters, digits and _, not starting with a digit")
-UrlPath = text_type(500, pattern=r"^/[^\s]*$", fmt="a URL path starting with /")
-Matcher = text_type(500)
+Name = Annotated[str, Strict(), StringConstraints(max_length=63, pattern=NAME_PATTERN.pattern),
+                 Format("a lowercase name: a-z, 0-9, _ and -, starting with a letter")]
+MetricName = Annotated[str, Strict(), StringConstraints(max_length=200, pattern=r"^[a-zA-Z_:][a-zA-Z0-9_:]*$"),
+                       Format("a Prometheus metric name: letters, digits, _ and :, not starting with a digit")]
+LabelName = Annotated[str, Strict(), StringConstraints(max_length=100, pattern=r"^[a-zA-Z_][a-zA-Z0-9_]*$"),
+                      Format("a Prometheus label name: letters, digits and _, not starting with a digit")]
+UrlPath = Annotated[str, Strict(), StringConstraints(max_length=500, pattern=r"^/[^\s]*$"),
+                    Format("a URL path starting with /")]
+Matcher = Annotated[str, Strict(), StringConstraints(max_length=500)]
 Port = Annotated[int, Strict(), Field(ge=1, le=65535)]
 Bool = Annotated[bool, Strict()]
 Int = Annotated[int, Strict()]

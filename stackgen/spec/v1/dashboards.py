@@ -4,17 +4,29 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PlainValidator, WithJsonSchema, model_validator
+from pydantic import Field, PlainValidator, Strict, StringConstraints, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
-from stackgen.spec.v1.common import NAME_PATTERN, Bool, Duration, Format, Int, LabelName, Number, SpecModel, Text, \
-    derived, text_type
+from stackgen.spec.v1.common import (
+    NAME_PATTERN,
+    Bool,
+    Duration,
+    Format,
+    Int,
+    LabelName,
+    Number,
+    SpecModel,
+    Text,
+    derived,
+)
 
 PanelType = Literal["timeseries", "stat", "gauge", "heatmap", "table", "bargauge"]
 QueryFormat = Literal["time_series", "heatmap", "table"]
 QUERY_FORMATS: dict[str, QueryFormat] = {"heatmap": "heatmap", "table": "table"}  # a panel type's natural format
-Uid = text_type(40, pattern=r"^[a-zA-Z0-9_-]{1,40}$", fmt="a dashboard uid: 1 to 40 letters, digits, _ and -")
-GrafanaUnit = text_type(100, fmt="a Grafana unit id (s, ms, bytes, percentunit, reqps, short...) or suffix:<text>")
+Uid = Annotated[str, Strict(), StringConstraints(pattern=r"^[a-zA-Z0-9_-]{1,40}$"),
+                Format("a dashboard uid: 1 to 40 letters, digits, _ and -")]
+GrafanaUnit = Annotated[str, Strict(), StringConstraints(max_length=100),
+                        Format("a Grafana unit id (s, ms, bytes, percentunit, reqps, short...) or suffix:<text>")]
 STEP_VALUE = "a number, or the name of a spec threshold"
 
 
@@ -34,14 +46,14 @@ StepValue = Annotated[int | float | str, PlainValidator(_step_value), Format(STE
 
 class Query(SpecModel):
     expr: Text = Field(description="The PromQL; may use dashboard variables and {{ thresholds.<name> }}.")
-    legend: Text = Field("", description="The series' legend, e.g. '{{ instance }}'.")
-    instant: Bool = Field(False, description="Whether to query only the latest value.")
+    legend: Text = Field(default="", description="The series' legend, e.g. '{{ instance }}'.")
+    instant: Bool = Field(default=False, description="Whether to query only the latest value.")
     format: QueryFormat = derived("time_series", "How Grafana reads the result. Defaults from the panel type: "
                                                  "heatmap and table panels read their own format, others time_series.")
 
 
 class PanelThreshold(SpecModel):
-    value: StepValue | None = Field(None, description="Where the colour starts: " + STEP_VALUE + ". Only the "
+    value: StepValue | None = Field(default=None, description="Where the colour starts: " + STEP_VALUE + ". Only the "
                                                           "first step may leave it out: it is the base colour.")
     color: Text = Field(description="A Grafana colour name (green, orange, red...) or #rrggbb.")
 
@@ -49,16 +61,16 @@ class PanelThreshold(SpecModel):
 class Panel(SpecModel):
     title: Text = Field(description="The panel's title, unique in its dashboard.")
     type: PanelType = Field(description="The Grafana panel type.")
-    description: Text = Field("", description="Shown in the panel's info tooltip.")
-    unit: GrafanaUnit = Field("short", description="The unit Grafana formats values in.")
-    width: Int = Field(12, ge=1, le=24, description="Width in grid columns, 1 to 24.")
-    height: Int = Field(8, ge=2, le=40, description="Height in grid rows.")
-    decimals: Int | None = Field(None, description="Decimals shown.")
-    min: Number | None = Field(None, description="The axis or gauge minimum.")
-    max: Number | None = Field(None, description="The axis or gauge maximum.")
-    stack: Bool = Field(False, description="Whether series are stacked.")
+    description: Text = Field(default="", description="Shown in the panel's info tooltip.")
+    unit: GrafanaUnit = Field(default="short", description="The unit Grafana formats values in.")
+    width: Int = Field(default=12, ge=1, le=24, description="Width in grid columns, 1 to 24.")
+    height: Int = Field(default=8, ge=2, le=40, description="Height in grid rows.")
+    decimals: Int | None = Field(default=None, description="Decimals shown.")
+    min: Number | None = Field(default=None, description="The axis or gauge minimum.")
+    max: Number | None = Field(default=None, description="The axis or gauge maximum.")
+    stack: Bool = Field(default=False, description="Whether series are stacked.")
     queries: tuple[Query, ...] = Field(min_length=1, description="The queries it plots.")
-    thresholds: tuple[PanelThreshold, ...] = Field((), description="Colour steps, lowest value first.")
+    thresholds: tuple[PanelThreshold, ...] = Field(default=(), description="Colour steps, lowest value first.")
 
     @model_validator(mode="before")
     @classmethod
@@ -73,30 +85,30 @@ class Panel(SpecModel):
 
 class Variable(SpecModel):
     name: LabelName = Field(description="The variable's name, used as $name in queries.")
-    label: Text = Field("", description="The label Grafana shows beside it.")
+    label: Text = Field(default="", description="The label Grafana shows beside it.")
     query: Text = Field(description="label_values(metric, label), label_values(label), label_names() or "
                                     "query_result(expr).")
-    multi: Bool = Field(False, description="Whether several values may be picked.")
-    include_all: Bool = Field(False, description="Whether an 'All' option is offered.")
+    multi: Bool = Field(default=False, description="Whether several values may be picked.")
+    include_all: Bool = Field(default=False, description="Whether an 'All' option is offered.")
 
 
 class Row(SpecModel):
-    title: Text | None = Field(None, description="The row's title; a row without one must come first.")
-    collapsed: Bool = Field(False, description="Whether the row starts folded.")
+    title: Text | None = Field(default=None, description="The row's title; a row without one must come first.")
+    collapsed: Bool = Field(default=False, description="Whether the row starts folded.")
     panels: tuple[Panel, ...] = Field(min_length=1, description="Its panels, laid out left to right.")
 
 
 class TimeRange(SpecModel):
-    from_: Text = Field("now-6h", alias="from", description="Start of the default time range, e.g. now-6h.")
-    to: Text = Field("now", description="End of the default time range, e.g. now.")
+    from_: Text = Field(default="now-6h", alias="from", description="Start of the default time range, e.g. now-6h.")
+    to: Text = Field(default="now", description="End of the default time range, e.g. now.")
 
 
 class Dashboard(SpecModel):
     uid: Uid = Field(description="The dashboard's uid: its address in Grafana; keep it stable.")
     title: Text = Field(description="The dashboard's title, unique in the spec.")
-    description: Text = Field("", description="What the dashboard is for.")
-    tags: tuple[Text, ...] = Field((), description="Grafana tags.")
-    refresh: Duration = Field("30s", description="How often it refreshes.")
-    time: TimeRange = Field(default_factory=TimeRange, description="The default time range.")
-    variables: tuple[Variable, ...] = Field((), description="Template variables, in order.")
+    description: Text = Field(default="", description="What the dashboard is for.")
+    tags: tuple[Text, ...] = Field(default=(), description="Grafana tags.")
+    refresh: Duration = Field(default="30s", description="How often it refreshes.")
+    time: TimeRange = Field(default_factory=lambda: TimeRange(), description="The default time range.")
+    variables: tuple[Variable, ...] = Field(default=(), description="Template variables, in order.")
     rows: tuple[Row, ...] = Field(min_length=1, description="Rows of panels, top to bottom.")

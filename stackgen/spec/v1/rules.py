@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, Strict, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
-from stackgen.spec.v1.common import Bool, Duration, LabelMap, MetricName, Name, Number, SpecModel, StringMap, Text, \
-    default_from, derived, text_type
+from stackgen.spec.v1.common import (
+    Bool,
+    Duration,
+    Format,
+    LabelMap,
+    MetricName,
+    Name,
+    Number,
+    SpecModel,
+    StringMap,
+    Text,
+    default_from,
+    derived,
+)
 
 Severity = Literal["critical", "warning", "info"]
-AlertName = text_type(100, pattern=r"^[A-Za-z][A-Za-z0-9_]*$",
-                      fmt="an alert name: letters, digits and _, starting with a letter (CamelCase)")
+AlertName = Annotated[str, Strict(), StringConstraints(max_length=100, pattern=r"^[A-Za-z][A-Za-z0-9_]*$"),
+                      Format("an alert name: letters, digits and _, starting with a letter (CamelCase)")]
 
 
 def _number_or_mapping(schema: dict[str, Any]) -> None:
@@ -27,8 +39,8 @@ class Threshold(SpecModel):
     model_config = ConfigDict(json_schema_extra=_number_or_mapping)
 
     value: Number = Field(description="The number, substituted wherever {{ thresholds.<name> }} appears.")
-    unit: Text = Field("", description="The unit of the value (seconds, ratio...), for the guide.")
-    description: Text = Field("", description="What crossing it means, for the guide.")
+    unit: Text = Field(default="", description="The unit of the value (seconds, ratio...), for the guide.")
+    description: Text = Field(default="", description="What crossing it means, for the guide.")
 
     @model_validator(mode="before")
     @classmethod
@@ -44,7 +56,7 @@ class RecordingRule(SpecModel):
     record: MetricName = Field(description="The series the rule writes, conventionally level:metric:operations.")
     expr: Text = Field(description="The PromQL it evaluates; may use {{ thresholds.<name> }}.")
     labels: LabelMap = Field(default_factory=dict, description="Labels added to the recorded series.")
-    description: Text = Field("", description="What the recorded series means, for the guide.")
+    description: Text = Field(default="", description="What the recorded series means, for the guide.")
 
 
 class AlertTest(SpecModel):
@@ -56,31 +68,31 @@ class AlertTest(SpecModel):
     labels: LabelMap = Field(default_factory=dict, description="Labels the firing alert must carry, besides its own.")
     annotations: StringMap = Field(default_factory=dict, description="Annotations the firing alert must carry, "
                                                                      "where they differ from the alert's.")
-    interval: Duration = Field("1m", description="The spacing of the input samples.")
-    value: Number | None = Field(None, description="The alert's $value at 'at', for annotations that print it.")
+    interval: Duration = Field(default="1m", description="The spacing of the input samples.")
+    value: Number | None = Field(default=None, description="The alert's $value at 'at', for annotations that print it.")
 
 
 class Runbook(SpecModel):
-    meaning: Text = Field("", description="What the alert firing means.")
-    causes: tuple[Text, ...] = Field((), description="Likely causes, most likely first.")
-    steps: tuple[Text, ...] = Field((), description="What to do, in order.")
+    meaning: Text = Field(default="", description="What the alert firing means.")
+    causes: tuple[Text, ...] = Field(default=(), description="Likely causes, most likely first.")
+    steps: tuple[Text, ...] = Field(default=(), description="What to do, in order.")
 
 
 class Alert(SpecModel):
     name: AlertName = Field(description="The alert's name, CamelCase; name and severity identify it.")
     expr: Text = Field(description="The PromQL condition; may use {{ thresholds.<name> }}.")
-    for_: Duration | None = Field(None, alias="for", description="How long the condition holds before it fires.")
+    for_: Duration | None = Field(default=None, alias="for", description="How long the condition holds before it fires.")
     severity: Severity = Field(description="How urgent it is; routing and inhibition read it.")
-    service: Name | None = Field(None, description="The service it is about; sets the 'service' label.")
+    service: Name | None = Field(default=None, description="The service it is about; sets the 'service' label.")
     summary: Text = Field(description="One line a person reads first; a Prometheus template.")
-    description: Text = Field("", description="More detail; a Prometheus template.")
-    runbook_url: Text | None = Field(None, description="Its runbook. Defaults to its section in the rendered guide.")
-    threshold: Name | None = Field(None, description="The threshold it compares against, for the guide.")
+    description: Text = Field(default="", description="More detail; a Prometheus template.")
+    runbook_url: Text | None = Field(default=None, description="Its runbook. Defaults to its section in the rendered guide.")
+    threshold: Name | None = Field(default=None, description="The threshold it compares against, for the guide.")
     labels: LabelMap = Field(default_factory=dict, description="Extra labels; severity and service are set by "
                                                                "their own fields.")
     annotations: StringMap = Field(default_factory=dict, description="Extra annotations; Prometheus templates.")
-    tests: tuple[AlertTest, ...] = Field((), description="promtool unit-test cases: one that fires, one that does not.")
-    runbook: Runbook = Field(default_factory=Runbook, description="The runbook section of the guide.")
+    tests: tuple[AlertTest, ...] = Field(default=(), description="promtool unit-test cases: one that fires, one that does not.")
+    runbook: Runbook = Field(default_factory=lambda: Runbook(), description="The runbook section of the guide.")
 
     @model_validator(mode="before")
     @classmethod
@@ -96,7 +108,7 @@ class Alert(SpecModel):
 class AlertGroup(SpecModel):
     name: Name = Field(description="The rule group's name.")
     title: Text = derived("", "A human title for the guide. Defaults to the name.")
-    interval: Duration | None = Field(None, description="Evaluation interval for this group only.")
+    interval: Duration | None = Field(default=None, description="Evaluation interval for this group only.")
     alerts: tuple[Alert, ...] = Field(min_length=1, description="The alerts of the group.")
 
     @model_validator(mode="before")
