@@ -7,7 +7,7 @@ Each check reads the typed spec and reports at the spec path a person would look
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 
 from stackgen import promql
 from stackgen.errors import SpecIssue
@@ -36,6 +36,7 @@ class Checker:
         # Built once: per expression it made checking quadratic in the spec's size.
         self.threshold_values = {name: t.value for name, t in spec.thresholds.items()}
         self.known_metrics = self._known_metrics()
+        self.service_names = dict.fromkeys(s.name for s in spec.services)  # ordered: hints stay stable
 
     def add(self, path: SpecPath, message: str, hint: str = "") -> None:
         self.issues.append(self.source.issue(path, message, hint))
@@ -58,11 +59,10 @@ class Checker:
             else:
                 seen[name] = path
 
-    def reference(self, path: SpecPath, name: str, declared: Iterable[str], what: str, where: str) -> None:
+    def reference(self, path: SpecPath, name: str, declared: Collection[str], what: str, where: str) -> None:
         """`name` must be one of `declared`; else the closest declared name, or where to declare it."""
-        names = list(declared)
-        if name not in names:
-            self.add(path, f"unknown {what} '{name}'", did_you_mean(name, names) or f"declare it under {where}")
+        if name not in declared:
+            self.add(path, f"unknown {what} '{name}'", did_you_mean(name, declared) or f"declare it under {where}")
 
     def thresholds_in(self, path: SpecPath, text: str) -> None:
         for name in promql.threshold_refs(text):
@@ -102,7 +102,7 @@ class Checker:
 
 def check_metrics(c: Checker) -> None:
     c.unique(((("metrics", i, "name"), m.name) for i, m in enumerate(c.spec.metrics)), "metric")
-    services = [s.name for s in c.spec.services]
+    services = c.service_names
     for i, m in enumerate(c.spec.metrics):
         path: SpecPath = ("metrics", i)
         if m.buckets is not None:
@@ -157,7 +157,7 @@ def check_alert(c: Checker, path: SpecPath, alert: Alert) -> None:
     if alert.threshold:
         c.reference(path + ("threshold",), alert.threshold, c.thresholds, "threshold", "'thresholds:'")
     if alert.service:
-        c.reference(path + ("service",), alert.service, [s.name for s in c.spec.services], "service", "'services:'")
+        c.reference(path + ("service",), alert.service, c.service_names, "service", "'services:'")
     for ti, test in enumerate(alert.tests):
         for series in test.series:
             c.expression(path + ("tests", ti, "series", series), series)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -87,6 +88,7 @@ def value_secret(text: str) -> str | None:
     return next((what for pattern, what in SECRET_VALUES if pattern.search(text)), None)
 
 
+@functools.lru_cache(maxsize=4096)  # a spec repeats its keys many times over
 def secret_key(key: str) -> bool:
     """Whether a key names a credential by its last word: `db_password`, `api_key`, not `token_type`."""
     words = [w.lower() for w in re.split(r"[_\-.]", key) if w]
@@ -96,8 +98,9 @@ def secret_key(key: str) -> bool:
 def _items(node: object) -> Iterator[tuple[str | int, object]]:
     """The keys (as written in the spec) and values under one node of the typed spec."""
     if isinstance(node, BaseModel):
-        for name, field in type(node).model_fields.items():
-            yield field.alias or name, getattr(node, name)
+        fields = type(node).model_fields
+        for name in node.model_fields_set:  # what the spec wrote: a default holds no secret
+            yield fields[name].alias or name, getattr(node, name)
     elif isinstance(node, dict):
         yield from node.items()
     elif isinstance(node, (tuple, list)):

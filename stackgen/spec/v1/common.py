@@ -4,8 +4,6 @@ Each value type carries its JSON Schema constraints and, as a `Format`, the sent
 value looks like: the generated schema shows it to editors and error messages show it to people.
 """
 
-from __future__ import annotations
-
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any

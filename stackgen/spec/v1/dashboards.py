@@ -1,7 +1,5 @@
 """Spec v1: Grafana dashboards: variables, rows of panels, their queries and threshold colours."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, PlainValidator, Strict, StringConstraints, WithJsonSchema, model_validator

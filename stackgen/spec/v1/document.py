@@ -1,7 +1,5 @@
 """Spec v1: the document itself, its settings, and the local stack that runs it."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import Field, Strict, StringConstraints

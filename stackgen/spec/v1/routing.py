@@ -1,7 +1,5 @@
 """Spec v1: who is told about an alert: receivers, the route tree, inhibition, and routing test cases."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from pydantic import Field
@@ -79,7 +77,7 @@ class Route(SpecModel):
     group_wait: Duration | None = Field(default=None, description="How long to wait before the first notification.")
     group_interval: Duration | None = Field(default=None, description="How long to wait before notifying of new alerts.")
     repeat_interval: Duration | None = Field(default=None, description="How long before a notification is sent again.")
-    routes: tuple[Route, ...] = Field(default=(), description="Child routes, tried in order.")
+    routes: "tuple[Route, ...]" = Field(default=(), description="Child routes, tried in order.")
 
     @property
     def targets(self) -> tuple[str, ...]:
@@ -108,6 +106,6 @@ class Routing(SpecModel):
     group_interval: Duration = Field(default="5m", description="How long to wait before notifying of new alerts in a group.")
     repeat_interval: Duration = Field(default="4h", description="How long before a notification is sent again.")
     receivers: tuple[Receiver, ...] = Field(min_length=1, description="Where notifications go.")
-    routes: tuple[Route, ...] = Field(default=(), description="Routes, tried in order.")
+    routes: "tuple[Route, ...]" = Field(default=(), description="Routes, tried in order.")
     inhibit_rules: tuple[InhibitRule, ...] = Field(default=(), description="Alerts that mute other alerts while they fire.")
     tests: tuple[RouteTest, ...] = Field(default=(), description="amtool cases: an alert's labels and where it must go.")

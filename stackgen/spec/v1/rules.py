@@ -1,7 +1,5 @@
 """Spec v1: thresholds, recording rules and alerts, with the unit-test cases that prove each alert."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, Strict, StringConstraints, model_validator

@@ -1,7 +1,5 @@
 """Spec v1: the system, the services Prometheus scrapes, the exporters beside them, and the metrics they expose."""
 
-from __future__ import annotations
-
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
