@@ -110,3 +110,23 @@ def test_the_schema_refuses_what_validate_refuses(schema, cli, tmp_path, old, ne
     spec = tmp_path / "spec.yaml"
     spec.write_text(text)
     assert cli("validate", spec).exit_code == 2
+
+
+def test_init_writes_the_schema_its_first_line_points_at(cli, schema, tmp_path):
+    spec = tmp_path / "shop" / "stackgen.yaml"
+    assert cli("init", spec).exit_code == 0
+    pointer = spec.read_text().splitlines()[0].split("$schema=", 1)[1]
+    written = json.loads((spec.parent / pointer).read_text())
+    assert written == schema
+    jsonschema.Draft7Validator(written).validate(yaml.safe_load(spec.read_text()))
+
+
+def test_init_never_replaces_a_schema_file_that_is_not_stackgens(cli, tmp_path):
+    mine = tmp_path / "stackgen.schema.json"
+    mine.write_text('{"$id": "https://example.com/mine.json"}')
+    result = cli("init", tmp_path / "stackgen.yaml")
+    assert result.exit_code == 1
+    assert "stackgen.schema.json: exists and is not a stackgen schema; stackgen init never overwrites it" \
+        in result.stderr
+    assert mine.read_text() == '{"$id": "https://example.com/mine.json"}'
+    assert not (tmp_path / "stackgen.yaml").exists()
