@@ -9,9 +9,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from conftest import SPECS
 from support.service import free_port, samples, wait_until
+
 from stackgen.cli.serve import DEFAULT_PORT, listen_port
 from stackgen.service.metrics import served_metrics
 from stackgen.spec.loader import load_spec

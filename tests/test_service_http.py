@@ -9,23 +9,22 @@ import subprocess
 
 import httpx
 import pytest
+from conftest import SPECS, require_tool
+from support.service import OTHER_SPEC, allowed_series, login, running_service, samples, total, value, wait_until
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from conftest import SPECS, require_tool
-from support.service import (OTHER_SPEC, allowed_series, login, running_service, samples, total, value,
-                             wait_until)
-from stackgen.service.api import MAX_BODY_BYTES, ROUTES
+from stackgen.service.bodies import MAX_BODY_BYTES
 from stackgen.service.metrics import served_metrics
+from stackgen.service.patronus.api import ROUTES
 from stackgen.spec.loader import load_spec
 
 
 @pytest.fixture(scope="module")
 def patronus():
     """The default spec's service, without its own traffic so the counts below are exactly ours."""
-    with running_service(load_spec(None), traffic=False, tick=0.2) as url:
-        with httpx.Client(base_url=url, timeout=10) as client:
-            yield client
+    with running_service(load_spec(None), traffic=False, tick=0.2) as url, httpx.Client(base_url=url, timeout=10) as client:
+        yield client
 
 
 def metrics_text(client: httpx.Client) -> str:
@@ -48,9 +47,8 @@ def any_spec_service(request, tmp_path_factory):
         path = tmp_path_factory.mktemp("specs") / "shop.yaml"
         path.write_text(OTHER_SPEC)
     spec = load_spec(path)
-    with running_service(spec, tick=0.1) as url:
-        with httpx.Client(base_url=url, timeout=10) as client:
-            yield spec, client
+    with running_service(spec, tick=0.1) as url, httpx.Client(base_url=url, timeout=10) as client:
+        yield spec, client
 
 
 def test_the_exposition_holds_every_declared_metric_and_nothing_undeclared(any_spec_service):
@@ -74,7 +72,8 @@ HEALTH = [
     ("/health", {"status": "ok", "service": "dashboard"}),
     ("/health/live", {"status": "alive"}),
     ("/health/ready", {"status": "ready", "failing": [],
-                       "components": {"database": {"healthy": True}, "sdwan_engine": {"healthy": True}}}),
+                       "components": {"baseline": {"healthy": True}, "database": {"healthy": True},
+                                      "sdwan_engine": {"healthy": True}}}),
 ]
 
 
@@ -129,18 +128,21 @@ def test_refused_logins_are_counted_by_reason_and_lock_the_account_after_five(pa
             before, "auth_login_failures_total", reason=reason) == delta, reason
 
 
+JSON = {"content-type": "application/json"}
 BAD_REQUESTS = [
     ("an unknown route", "GET", "/no/such/page", {}, 404, "Not Found"),
     ("a wrong method", "DELETE", "/api/login", {}, 405, "Method Not Allowed"),
-    ("a body that is not JSON", "POST", "/api/login", {"content": b"{user"}, 400, "request body is not valid JSON"),
+    ("a body that is not JSON", "POST", "/api/login", {"content": b"{user", "headers": JSON}, 400,
+     "request body is not valid JSON"),
     ("a JSON body that is not an object", "POST", "/api/login", {"json": [1]}, 400,
      "request body must be a JSON object"),
     ("a login without a password", "POST", "/api/login", {"json": {"username": "x"}}, 422,
      "'password' must be a non-empty string of at most 1024 characters"),
-    ("a declared oversized body", "POST", "/api/login", {"content": b"x" * (MAX_BODY_BYTES + 1)}, 413,
-     f"request body over {MAX_BODY_BYTES} bytes"),
+    ("a declared oversized body", "POST", "/api/login", {"content": b"x" * (MAX_BODY_BYTES + 1), "headers": JSON},
+     413, f"request body over {MAX_BODY_BYTES} bytes"),
     ("an oversized body sent in chunks", "POST", "/api/login",
-     {"content": iter([b"x" * 50_000, b"x" * 50_000])}, 413, f"request body over {MAX_BODY_BYTES} bytes"),
+     {"content": iter([b"x" * 50_000, b"x" * 50_000]), "headers": JSON}, 413,
+     f"request body over {MAX_BODY_BYTES} bytes"),
     ("an API call without a token", "GET", "/api/paths", {}, 401, "a valid bearer access token is required"),
     ("an unknown site", "GET", "/api/sites/nowhere/paths", {"auth": True}, 404, "no such site"),
     ("the fault switch of a service run without --faults", "POST", "/admin/faults",
