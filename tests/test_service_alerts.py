@@ -116,3 +116,21 @@ def test_up_alerts_are_left_to_whoever_runs_the_stack_with_the_job_to_stop(serve
             response = client.post("/admin/faults", json={"alert": name, "active": True})
             assert response.status_code == 409
             assert response.json()["error"].startswith(f"alert {name} cannot be switched here: stop the scrape target")
+
+
+def test_a_taskq_alert_without_a_firing_test_is_driven_from_its_expression_on_the_service_that_exports_it(tmp_path):
+    spec = load_spec(next(p for p in SPECS if p.name == "taskq.yaml"))
+    promtool = require_tool("promtool")
+    failure = [a.expr for a in spec.alerts if a.name == "JobFailureRate"]
+    with running_service(spec, "worker", faults=True, tick=TICK) as url, \
+            httpx.Client(base_url=url, timeout=10) as client:
+        assert holding_expressions(promtool, spec, "worker", failure, scrape_series(client, SCRAPES, EVERY),
+                                   EVERY, tmp_path) == set()
+        switched = client.post("/admin/faults", json={"alert": "JobFailureRate", "active": True}).json()
+        assert switched["from_test"] == "(from the expression)"
+        assert holding_expressions(promtool, spec, "worker", failure, scrape_series(client, SCRAPES, EVERY),
+                                   EVERY, tmp_path) == set(failure)
+        stale = client.post("/admin/faults", json={"alert": "StaleJobs", "active": True})
+        assert (stale.status_code, stale.json()["error"]) == (
+            409, "alert StaleJobs cannot be switched here: this service does not export queue_oldest_job_age_seconds "
+                 "(services: api)")

@@ -4,8 +4,13 @@ An alert's first firing unit test says it in promtool's terms: these series, wit
 levels or rates. `alert_faults(spec)` turns each such test into drives the service can apply (a gauge
 level, a counter rate, histogram observations at a value), one AlertFault per alert name. An alert on `up`
 cannot be proven by the service itself: its fault is of kind STOP_TARGET, and the one running the stack
-(a runner, a verifier) proves it by stopping the scrape target of that job. An alert whose firing test
-names no series the service exports (a recording rule's output, a summary) is UNSUPPORTED, with the reason.
+(a runner, a verifier) proves it by stopping the scrape target of that job. An alert with no firing test
+is read from its expression and threshold where it has a simple shape (`expr_faults`). Anything else (a
+firing test that names only a recording rule's output or a summary) is UNSUPPORTED, with the reason.
+
+A verifier drives it alert by alert: `alert_faults(spec)` (or GET /admin/faults on each service) says how
+each alert is proven and on which service; POST /admin/faults {"alert": NAME, "active": true|false}
+switches it there.
 """
 
 from __future__ import annotations
@@ -16,6 +21,9 @@ from typing import Any
 
 from stackgen.model import Alert, Metric, Spec
 from stackgen.process.fast import seconds
+from stackgen.service.baseline import label_values
+from stackgen.service.drive import Drive
+from stackgen.service.expr_faults import expression_drives
 from stackgen.service.series import TARGET_LABELS, TestSeries, test_index, test_series
 
 DRIVE, STOP_TARGET, UNSUPPORTED = "drive", "stop_target", "unsupported"
@@ -24,28 +32,6 @@ DRIVE, STOP_TARGET, UNSUPPORTED = "drive", "stop_target", "unsupported"
 RATE_GAIN = 100.0
 _UP_JOB = re.compile(r'\bup\s*\{[^}]*\bjob\s*=\s*"([^"]+)"')
 _BELOW = re.compile(r"<(?!=?\s*bool)")
-
-
-@dataclass(frozen=True)
-class Drive:
-    """One series the fault drives: a gauge `level`, a counter `rate` per second, or histogram
-    observations of `value` at `rate` per second."""
-
-    metric: str
-    kind: str  # counter | gauge | histogram
-    labels: dict[str, str]
-    rate: float = 0.0
-    value: float = 0.0
-
-    def describe(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"metric": self.metric, "labels": self.labels}
-        if self.kind == "gauge":
-            out["level"] = self.value
-        elif self.kind == "counter":
-            out["rate_per_second"] = self.rate
-        else:
-            out.update(observe=self.value, rate_per_second=self.rate)
-        return out
 
 
 @dataclass(frozen=True)
@@ -86,7 +72,11 @@ def derive(spec: Spec, alert: Alert) -> AlertFault:
         return AlertFault(alert.name, STOP_TARGET, job=up_job.group(1))
     firing = next((t for t in alert.tests if t.fires), None)
     if firing is None:
-        return AlertFault(alert.name, UNSUPPORTED, reason="no firing unit test to derive the fault from")
+        derived = expression_drives(spec, alert.expr, label_values(spec))
+        if derived:
+            return AlertFault(alert.name, DRIVE, derived, _services(spec, derived), test="(from the expression)")
+        return AlertFault(alert.name, UNSUPPORTED, reason="no firing unit test to derive the fault from, and "
+                          "the expression is not a gauge or a ratio of counter rates over a threshold")
     gain = 1.0 if _BELOW.search(alert.expr) else RATE_GAIN
     series = test_series(firing)
     index, interval = test_index(firing), max(seconds(firing.interval), 1e-9)
@@ -100,8 +90,11 @@ def derive(spec: Spec, alert: Alert) -> AlertFault:
         what = ", ".join(unknown) or "no series"
         return AlertFault(alert.name, UNSUPPORTED, test=firing.name,
                           reason=f"the firing test {firing.name!r} names {what}, which the service does not export")
-    services = tuple(sorted({m.service for m in spec.metrics if m.name in {d.metric for d in drives} and m.service}))
-    return AlertFault(alert.name, DRIVE, tuple(drives), services, test=firing.name)
+    return AlertFault(alert.name, DRIVE, tuple(drives), _services(spec, drives), test=firing.name)
+
+
+def _services(spec: Spec, drives: tuple[Drive, ...] | list[Drive]) -> tuple[str, ...]:
+    return tuple(sorted({m.service for m in spec.metrics if m.name in {d.metric for d in drives} and m.service}))
 
 
 def _own_labels(metric: Metric, series: TestSeries) -> dict[str, str]:

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from stackgen.model import Spec
-from stackgen.service.alert_faults import DRIVE, AlertFault, Drive
+from stackgen.service.alert_faults import DRIVE, AlertFault
 from stackgen.service.baseline import BASELINE_RATE, baseline_series, label_values
+from stackgen.service.drive import Drive
 from stackgen.service.metrics import SpecMetrics, label_key
 
 
