@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from stackgen.model import Alert, AlertTest, Spec
 from stackgen.render.alert_expect import expand_annotation, parse_series, surviving_labels
-from stackgen.render.prometheus import RULE_FILES
 from stackgen.render.rules import alert_labels, render_alert
+from stackgen.targets.layout import ALERT_RULES, ALERT_TESTS, RECORDING_RULES, folder_of, relative
 
-TEST_FILE = "prometheus/tests/alerts.test.yml"
+TEST_FILE = ALERT_TESTS
 
 
 def case_name(alert: Alert, case: AlertTest) -> str:
@@ -48,7 +48,7 @@ def render_alert_tests(spec: Spec) -> dict | None:
     if not tests:
         return None
     return {
-        "rule_files": [f"../{name}" for name in RULE_FILES],
+        "rule_files": [relative(path, folder_of(TEST_FILE)) for path in (RECORDING_RULES, ALERT_RULES)],
         "evaluation_interval": spec.settings.evaluation_interval,
         "tests": tests,
     }
