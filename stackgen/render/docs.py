@@ -130,6 +130,7 @@ def guide_data(spec: Spec) -> dict:
         "host": host, "webhook_port": ports["webhook"],
         "metrics": [{"metric": m, "unit": metric_unit(m)} for m in spec.metrics],
         "references": [m for m in spec.metrics if m.reference_name],
+        "unit_of": {m.name: metric_unit(m) for m in spec.metrics},  # looked up per reference, never scanned
         "thresholds": [{"threshold": t, "value": promql.format_number(t.value), "used_by": used_by.get(t.name, [])}
                        for t in spec.thresholds.values()],
         "alerts": [_alert(spec, a) for a in spec.alerts],
