@@ -9,17 +9,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import jinja2
 import typer
 
 from stackgen.cli.common import guarded
 from stackgen.errors import OutputError
-from stackgen.spec.schema import API_VERSION, SCHEMA
 
 TEMPLATE = "init.yaml.j2"
 NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
-_ENV = jinja2.Environment(loader=jinja2.PackageLoader("stackgen", "templates"), autoescape=False,
-                          keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
 
 
 def default_name(path: Path) -> str:
@@ -32,7 +28,13 @@ def default_name(path: Path) -> str:
 
 def render_starter_spec(name: str, service: str, port: int, title: str = "") -> str:
     """The starter spec's text. Pure; `name` and `service` must already match NAME."""
-    return _ENV.get_template(TEMPLATE).render(
+    import jinja2  # imported here, not at the top, so `--help` and the other commands start fast
+
+    from stackgen.spec.schema import API_VERSION, SCHEMA
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("stackgen", "templates"), autoescape=False,
+                             keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    return env.get_template(TEMPLATE).render(
         schema_url=SCHEMA["$id"], api_version=API_VERSION, name=name, service=service, port=port,
         title=title or name.replace("-", " ").replace("_", " ").title())
 

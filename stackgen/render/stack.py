@@ -10,7 +10,6 @@ from stackgen.render.alert_tests import TEST_FILE, render_alert_tests
 from stackgen.render.alertmanager import render_alertmanager_config
 from stackgen.render.compose import COMPOSE_FILE, compose_comments, render_compose
 from stackgen.render.docs import GUIDE_FILE, render_monitoring_guide
-from stackgen.render.grafana import render_dashboard
 from stackgen.render.grafana_provisioning import (
     DASHBOARD_PROVIDER_FILE,
     DATASOURCES_FILE,
@@ -44,6 +43,8 @@ def render_stack(spec: Spec, target: Target, out_name: str = "generated") -> Art
     if alert_tests is not None:
         files[TEST_FILE] = dump_yaml(alert_tests, source)
     files[GUIDE_FILE] = render_monitoring_guide(spec).encode("utf-8")
+    if spec.dashboards:
+        from stackgen.render.grafana import render_dashboard  # grafanalib: loaded only to draw a dashboard
     for dashboard in spec.dashboards:
         files[dashboard_file(dashboard.uid)] = dump_json(render_dashboard(dashboard))
     files[DATASOURCES_FILE] = dump_yaml(render_datasources(spec, target), source)
