@@ -75,6 +75,7 @@ def _fail(file: str, line: int | None, message: str, hint: str = "", path: Path 
 # instead of exhausting Python's recursion limit; both give the same nodes and marks.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NULL_TAG = "tag:yaml.org,2002:null"
+_STR_TAG = "tag:yaml.org,2002:str"
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
@@ -174,32 +175,38 @@ class _Builder:
         self.open: set[int] = set()  # collections being built: meeting one again means a recursive alias
 
     def build(self, node: yaml.Node, path: Path, depth: int = 0) -> Any:
-        if id(node) in self.seen:
+        line = node.start_mark.line + 1
+        if id(node) in self.seen:  # reached again through an alias: count it, and refuse a loop
             self.aliased += 1
+            if self.aliased > MAX_ALIAS_VALUES:
+                raise _fail(self.source.file, line, f"aliases expand to over {MAX_ALIAS_VALUES} values",
+                            "YAML aliases (*name) may be nested too deeply; write the values out", path)
+            if id(node) in self.open:
+                raise _fail(self.source.file, line, "recursive alias: this value contains itself",
+                            "a spec is a tree; write the nested value out instead of referring back to it", path)
         else:
             self.seen.add(id(node))
-        line = node.start_mark.line + 1
-        if self.aliased > MAX_ALIAS_VALUES:
-            raise _fail(self.source.file, line, f"aliases expand to over {MAX_ALIAS_VALUES} values",
-                        "YAML aliases (*name) may be nested too deeply; write the values out", path)
-        if id(node) in self.open:
-            raise _fail(self.source.file, line, "recursive alias: this value contains itself",
-                        "a spec is a tree; write the nested value out instead of referring back to it", path)
         if depth > MAX_DEPTH:
             raise _fail(self.source.file, line, f"nesting is deeper than {MAX_DEPTH} levels",
                         "a spec never needs this depth; check the indentation", path)
         self.source.lines.setdefault(path, line)
-        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-            if node.tag not in _PLAIN_TAGS:  # the safe loader would build a plain list and drop the tag
-                raise _fail(self.source.file, line, f"YAML tag '{node.tag}' is not allowed in a spec",
-                            "remove the tag: a spec holds plain mappings, lists and values", path)
-            self.open.add(id(node))
-            try:
-                if isinstance(node, yaml.MappingNode):
-                    return self._mapping(node, path, depth)
-                return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
-            finally:
-                self.open.discard(id(node))
+        kind = type(node)
+        if kind is yaml.ScalarNode:
+            return self._scalar(node, path, line)
+        if node.tag not in _PLAIN_TAGS:  # the safe loader would build a plain list and drop the tag
+            raise _fail(self.source.file, line, f"YAML tag '{node.tag}' is not allowed in a spec",
+                        "remove the tag: a spec holds plain mappings, lists and values", path)
+        self.open.add(id(node))
+        try:
+            if kind is yaml.MappingNode:
+                return self._mapping(node, path, depth)
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        finally:
+            self.open.discard(id(node))
+
+    def _scalar(self, node: yaml.ScalarNode, path: Path, line: int) -> Any:
+        if node.tag == _STR_TAG:
+            return node.value  # what the constructor returns for a string, without its bookkeeping per node
         try:
             return self.constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
