@@ -121,8 +121,8 @@ def parse_yaml(text_bytes: bytes, file: str) -> Source:
     try:
         text = text_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = text_bytes[: exc.start].count(b"\n") + 1
-        raise _fail(file, line, f"not valid UTF-8 (byte 0x{text_bytes[exc.start]:02x})",
+        bad_line = text_bytes[: exc.start].count(b"\n") + 1
+        raise _fail(file, bad_line, f"not valid UTF-8 (byte 0x{text_bytes[exc.start]:02x})",
                     "save the spec as UTF-8", _path_near(text_bytes[: exc.start].decode("utf-8", "replace"))) \
             from None
     if not text.strip():
@@ -190,15 +190,14 @@ class _Builder:
             raise _fail(self.source.file, line, f"nesting is deeper than {MAX_DEPTH} levels",
                         "a spec never needs this depth; check the indentation", path)
         self.source.lines.setdefault(path, line)
-        kind = type(node)
-        if kind is yaml.ScalarNode:
+        if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path, line)
         if node.tag not in _PLAIN_TAGS:  # the safe loader would build a plain list and drop the tag
             raise _fail(self.source.file, line, f"YAML tag '{node.tag}' is not allowed in a spec",
                         "remove the tag: a spec holds plain mappings, lists and values", path)
         self.open.add(id(node))
         try:
-            if kind is yaml.MappingNode:
+            if isinstance(node, yaml.MappingNode):
                 return self._mapping(node, path, depth)
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         finally:
