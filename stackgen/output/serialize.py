@@ -6,12 +6,14 @@ the renderers build (dicts, lists, str, int, float, bool, None) is walked here d
 scalar's style by PyYAML's own rules and leaving the rare scalar that needs quoting or breaking to
 PyYAML's own writer methods. Anything else (other types, keys that are not short one-line strings, a
 scalar at the root, text long enough to be folded) is handed to PyYAML whole, so the bytes never differ.
+JSON likewise: plain data by direct recursion, the same bytes as the json module's indented output.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from json.encoder import encode_basestring as _json_str  # the C encoder where CPython has it
 from typing import Any
 
 import yaml
@@ -52,6 +54,7 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str)
 
 WIDTH = 100_000
+_INF = float("inf")
 _STR, _INT, _FLOAT, _BOOL, _NULL = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null"))
 _RESOLVERS = yaml.SafeDumper.yaml_implicit_resolvers
 _ANY_FIRST = _RESOLVERS.get(None, [])
@@ -62,7 +65,7 @@ _NOT_SIMPLE_KEY_LENGTH = 128 - len("!!str")  # PyYAML counts the tag it would wr
 
 
 class _Fallback(Exception):
-    """Data this writer does not promise to write exactly as PyYAML: PyYAML writes it."""
+    """Data the writers here do not promise to write exactly as PyYAML or json would: they write it."""
 
 
 def _resolved_tag(text: str) -> str:
@@ -85,7 +88,7 @@ def _scalar_text(value: Any) -> tuple[str, str]:
     if kind is float:
         if value != value:
             return ".nan", _FLOAT
-        if value in (float("inf"), float("-inf")):
+        if value in (_INF, -_INF):
             return (".inf" if value > 0 else "-.inf"), _FLOAT
         text = repr(value).lower()
         return (text.replace("e", ".0e", 1) if "." not in text and "e" in text else text), _FLOAT
@@ -198,4 +201,47 @@ def dump_yaml(data: Any, source: str | None) -> bytes:
 
 
 def dump_json(data: Any) -> bytes:
-    return (json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    """`json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False)`, byte for byte, and a final newline.
+
+    With an indent, the json module encodes in pure Python through nested generators; plain data is
+    written here by direct recursion (strings still by the C encoder), anything else by json itself.
+    """
+    out: list[str] = []
+    try:
+        _json(data, out, "\n")
+    except (_Fallback, RecursionError):
+        return (json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    out.append("\n")
+    return "".join(out).encode("utf-8")
+
+
+def _json(value: Any, out: list[str], newline: str) -> None:
+    """Append `value` as json writes it; `newline` is a line break and the current indentation."""
+    kind = type(value)
+    if kind is str:
+        out.append(_json_str(value))
+    elif kind is dict or kind is list or kind is tuple:
+        if not value:
+            out.append("{}" if kind is dict else "[]")
+            return
+        inner = newline + "  "
+        separator = ("{" if kind is dict else "[") + inner
+        for item in (sorted(value) if kind is dict else value):
+            out.append(separator)
+            if kind is dict:
+                if type(item) is not str:
+                    raise _Fallback  # json converts and sorts other keys its own way
+                out.append(_json_str(item) + ": ")
+                item = value[item]
+            _json(item, out, inner)
+            separator = "," + inner
+        out.append(newline + ("}" if kind is dict else "]"))
+    elif kind is bool or value is None:
+        out.append("true" if value is True else "false" if value is False else "null")
+    elif kind is int:
+        out.append(int.__repr__(value))
+    elif kind is float:
+        out.append(float.__repr__(value) if value == value and value not in (_INF, -_INF)
+                   else "NaN" if value != value else "Infinity" if value > 0 else "-Infinity")
+    else:
+        raise _Fallback

@@ -1,10 +1,10 @@
-"""The YAML writer writes exactly the bytes PyYAML's safe dumper writes with stackgen's settings.
-
-Checked on every golden file and on generated data full of strings that YAML treats specially.
+"""The YAML and JSON writers write exactly the bytes PyYAML's safe dumper and `json.dumps` write with
+stackgen's settings: checked on every golden file and on generated data full of strings YAML treats specially.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -15,11 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stackgen.output import serialize
-from stackgen.output.serialize import dump_yaml, yaml_text
+from stackgen.output.serialize import dump_json, dump_yaml, yaml_text
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN_YAML = sorted(p for folder in ("generated", "tests/golden") for p in (ROOT / folder).rglob("*.yml")) \
     + [ROOT / "docker-compose.monitoring.yml"]
+GOLDEN_JSON = sorted(p for folder in ("generated", "tests/golden") for p in (ROOT / folder).rglob("*.json"))
 
 HOSTILE = [
     "", " ", "  ", "~", "null", "Null", "NULL", "yes", "no", "on", "off", "Yes", "NO", "true", "False", "y", "n",
@@ -77,6 +78,30 @@ def test_any_plain_data_is_written_as_pyyaml_writes_it_and_loads_back(data: Any)
 ], ids=lambda d: repr(d)[:40])
 def test_data_the_writer_does_not_cover_is_handed_to_pyyaml_whole(data: Any) -> None:
     _same_as_pyyaml(data)
+
+
+@pytest.mark.parametrize("golden", GOLDEN_JSON, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_golden_dashboard_is_written_byte_for_byte(golden: Path) -> None:
+    assert dump_json(json.loads(golden.read_bytes())) == golden.read_bytes()
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.recursive(_scalars, lambda inner: st.one_of(st.lists(inner, max_size=4), st.tuples(inner),
+                                                      st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+                    max_leaves=25))
+def test_any_plain_data_is_written_as_json_dumps_writes_it(data: Any) -> None:
+    assert dump_json(data) == (json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+@pytest.mark.parametrize("data", [{1: "a", 2: "b"}, {"k": {1, 2}}, [b"x"]], ids=repr)
+def test_json_the_writer_does_not_cover_is_left_to_the_json_module(data: Any) -> None:
+    try:
+        expected = (json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
+    except TypeError as exc:
+        with pytest.raises(TypeError, match=str(exc)):
+            dump_json(data)
+        return
+    assert dump_json(data) == expected
 
 
 def test_dump_yaml_puts_the_header_first_and_encodes_utf8() -> None:
