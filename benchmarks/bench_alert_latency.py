@@ -16,23 +16,22 @@ from __future__ import annotations
 
 import argparse
 import re
-import socket
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from stackgen.model import Route, Spec
-from stackgen.spec.loader import load_spec
+# The tests' support package (free ports, stack probes) is not shipped in stackgen; it lives in tests/.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from support.ports import free_ports
 from support.probe import StackURLs, matches, wait_for
+
 from stackgen.local.runner import LocalStack, find_binaries, plan_stack
+from stackgen.model import Route, Spec
 from stackgen.process.fast import seconds, speed_up, with_ports
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from stackgen.spec.loader import load_spec
 
 
 def _matches(matchers: tuple[str, ...], labels: dict[str, str]) -> bool:
@@ -67,7 +66,7 @@ def group_waits(spec: Spec, labels: dict[str, str]) -> dict[str, str]:
 
 def start(args) -> tuple[LocalStack, StackURLs, Spec]:
     names = ("prometheus", "alertmanager", "webhook")
-    ports = {n: free_port() for n in (*names, "service", "exporter")}
+    ports = dict(zip((*names, "service", "exporter"), free_ports(len(names) + 2)))
     spec = load_spec(None)
     spec = with_ports(spec, {n: ports[n] for n in names}, {s.name: ports["service"] for s in spec.services[:1]},
                       {e.name: ports["exporter"] for e in spec.exporters})

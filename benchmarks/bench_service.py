@@ -19,7 +19,6 @@ import asyncio
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,6 +26,11 @@ import time
 from pathlib import Path
 
 import httpx
+
+# Run as a script: the project (stackgen) and the tests' support package (free ports), which stackgen does not ship.
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent.parent / "tests")]
+
+from support.ports import free_port  # noqa: E402
 
 VARIANTS = ("instrumented", "bare")
 # --pin gives the server and the load generator one core each (taskset). Off by default: on a shared
@@ -44,12 +48,6 @@ def build_app(variant: str):
 def serve(variant: str, port: int) -> None:
     import uvicorn
     uvicorn.run(build_app(variant), host="127.0.0.1", port=port, log_level="warning", access_log=False)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_server(variant: str) -> tuple[subprocess.Popen, str]:
@@ -191,5 +189,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     main()

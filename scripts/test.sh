@@ -1,7 +1,16 @@
 #!/usr/bin/env bash
-# Set up everything a fresh machine needs, then run the whole test suite (unit, golden, tools, end-to-end).
+# Set up everything a fresh machine needs, lint and type-check, then run the whole test suite.
+#   bash scripts/test.sh            ruff, mypy, the fast lane (-m "not e2e", two workers), then the live lane alone
+#   bash scripts/test.sh ARGS...    ruff, mypy, then `pytest ARGS...` (e.g. tests/unit -k golden, or -m e2e)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export STACKGEN_REQUIRE_TOOLS=1  # a missing promtool/amtool/docker-compose fails, never skips
-.venv/bin/python -m pytest "$@"
+.venv/bin/ruff check stackgen tests benchmarks
+.venv/bin/mypy
+if [ $# -gt 0 ]; then
+  exec .venv/bin/python -m pytest "$@"
+fi
+.venv/bin/python -m pytest -m "not e2e"
+# The live lane waits on real timers: it runs in one process, with nothing else of ours beside it.
+.venv/bin/python -m pytest -m e2e -n 0

@@ -51,3 +51,9 @@ class OutputError(StackgenError):
     """Output could not be written, or differs from what is on disk (--check)."""
 
     exit_code = 1
+
+
+class UsageError(StackgenError):
+    """The command was asked for something that does not exist (an unknown target, too many specs)."""
+
+    exit_code = 2

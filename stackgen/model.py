@@ -86,6 +86,7 @@ class AlertTest:
     annotations: dict[str, str] = field(default_factory=dict)
     interval: str = "1m"  # spacing of the input samples
     value: float | None = None  # the alert's $value at `at`, for annotations that print it
+    exact_labels: bool = False  # True: `labels` is the whole expected label set, nothing derived or added
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,36 @@
-"""Shared test helpers: the example specs, the CLI runner and the real tools."""
+"""Shared test helpers: the example specs, the CLI runner and the real tools; the lanes' markers by folder.
+
+tests/unit/ runs in-process or through the stackgen command; tests/tools/ checks output with real tools;
+tests/e2e/ runs a live stack. The fast lane is `pytest -m "not e2e"`.
+"""
 
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from stackgen.cli.app import app
+# Cache bytecode even where PYTHONDONTWRITEBYTECODE is set: every run, each worker would otherwise rewrite the
+# asserts of every test module (hypothesis' too) and compile stackgen again, and so would every stackgen
+# subprocess. Set before stackgen is imported below, so its cache is written here for those subprocesses to read.
+sys.dont_write_bytecode = False
+
+from stackgen.cli.app import app  # noqa: E402 (after the bytecode setting above)
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = sorted((ROOT / "specs").glob("*.yaml"))
+LANE_MARKERS = {"tools": pytest.mark.tools, "e2e": pytest.mark.e2e}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test with its folder's lane, so `-m "not e2e"` and `-m tools` select by kind."""
+    for item in items:
+        lane = item.path.relative_to(ROOT / "tests").parts[0]
+        if lane in LANE_MARKERS:
+            item.add_marker(LANE_MARKERS[lane])
 
 
 def require_tool(name: str) -> str:

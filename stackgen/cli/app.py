@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from stackgen.cli import generate, init, schema, serve, test, up, validate
+from stackgen.cli import codegen, generate, init, schema, serve, test, up, validate
 
 # rich_markup_mode=None: click's plain help and error text; rendering them with rich costs --help more
 # than everything else it does.
@@ -26,6 +26,7 @@ app.command("up")(up.up_command)
 app.command()(serve.serve)
 app.command()(init.init)
 app.command()(schema.schema)
+app.command()(codegen.codegen)
 
 
 LONG_RUNNING = frozenset({"serve", "up"})  # run until stopped: they keep the collector and a normal exit

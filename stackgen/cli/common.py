@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
 import typer
 
 from stackgen.errors import StackgenError
+
+if TYPE_CHECKING:  # the pipeline is imported when a command runs, so `--help` stays quick
+    from stackgen.pipeline import Loaded
 
 T = TypeVar("T")
 
@@ -28,15 +31,19 @@ def guarded(action: Callable[[], T]) -> T:
         raise typer.Exit(exc.exit_code) from None
 
 
-def target_option(default: str = "compose"):
-    return typer.Option(default, "--target", help="compose (containers) or local (processes on 127.0.0.1).")
+def target_option(default: str = "compose") -> Any:
+    from stackgen.targets.registry import TARGETS
+
+    choices = "; ".join(f"{t.name}: {t.summary}" for t in TARGETS.values())
+    return typer.Option(default, "--target", help=f"Where the stack runs ({choices}).")
 
 
-def load_linted(spec: Optional[Path], strict: bool):
-    """The checked spec; naming-lint findings go to stderr as warnings, or fail the run under --strict."""
-    from stackgen.spec.lint import load_linted as load_linted_spec
+def load_linted(spec: Optional[Path], strict: bool) -> Loaded:
+    """The loaded spec (`pipeline.Loaded`) through every check; lint findings go to stderr as warnings,
+    or fail the run under --strict."""
+    from stackgen import pipeline
 
-    model, warnings = guarded(lambda: load_linted_spec(spec, strict))
-    for warning in warnings:
+    loaded = guarded(lambda: pipeline.load([spec], strict))
+    for warning in loaded.warnings:
         typer.echo(f"warning: {warning}", err=True)
-    return model
+    return loaded

@@ -19,22 +19,20 @@ def generate(
     strict: bool = StrictOption,
 ) -> None:
     """Render the spec into prometheus/, alertmanager/, grafana/, docs/ and the compose file."""
-    from stackgen.output.writer import check_artifacts, write_artifacts
-    from stackgen.render.stack import render_stack
-    from stackgen.targets import TARGETS
+    from stackgen import pipeline
+    from stackgen.targets.registry import get_target
 
-    if target not in TARGETS:
-        typer.echo(f"unknown target '{target}': choose one of {', '.join(TARGETS)}", err=True)
-        raise typer.Exit(2)
-    model = load_linted(spec, strict)
-    artifacts = render_stack(model, TARGETS[target], out.name)
+    chosen = guarded(lambda: get_target(target))
+    loaded = load_linted(spec, strict)
+    artifacts = pipeline.build(loaded, chosen, out)
+    source = loaded.spec.file
     if check:
-        diff = check_artifacts(artifacts, out, model.file)
+        diff = pipeline.check(artifacts, out)
         if diff:
             sys.stdout.write(diff)
-            typer.echo(f"{out}: out of date with {model.file}; run `stackgen generate` and commit the result", err=True)
+            typer.echo(f"{out}: out of date with {source}; run `stackgen generate` and commit the result", err=True)
             raise typer.Exit(1)
-        typer.echo(f"{out}: up to date with {model.file}")
+        typer.echo(f"{out}: up to date with {source}")
         return
-    written = guarded(lambda: write_artifacts(artifacts, out, model.file))
-    typer.echo(f"rendered {len(written)} files from {model.file} into {out}/")
+    written = guarded(lambda: pipeline.write(artifacts, out))
+    typer.echo(f"rendered {len(written)} files from {source} into {out}/")

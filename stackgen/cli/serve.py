@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from stackgen.cli.common import SpecArg, guarded
+from stackgen.cli.common import SpecArg, guarded, load_linted
 
 if TYPE_CHECKING:  # the model loads with the spec, not with `--help`
     from stackgen.model import Service, Spec
@@ -39,9 +39,8 @@ def serve(
     import uvicorn
 
     from stackgen.service.app import ServeOptions, create_app, pick_service
-    from stackgen.spec.loader import load_spec
 
-    model = guarded(lambda: load_spec(spec))
+    model = load_linted(spec, strict=False).spec
     chosen = guarded(lambda: pick_service(model, service))
     password = secrets.token_urlsafe(12)  # a fresh demo login each run: nothing to leak or forget
     options = ServeOptions(faults=faults, tick=tick, traffic=traffic, users={DEMO_USER: password})

@@ -7,15 +7,14 @@ from typing import Optional
 
 import typer
 
-from stackgen.cli.common import SpecArg, guarded
+from stackgen.cli.common import SpecArg, StrictOption, guarded, load_linted
 
 
-def test_command(spec: Optional[Path] = SpecArg) -> None:
+def test_command(spec: Optional[Path] = SpecArg, strict: bool = StrictOption) -> None:
     """Run the alert unit tests and routing tests the spec declares; exit 1 if one fails."""
-    from stackgen.spec.loader import load_spec
     from stackgen.verify.spec_tests import run_spec_tests
 
-    model = guarded(lambda: load_spec(spec))
+    model = load_linted(spec, strict).spec
     results = guarded(lambda: run_spec_tests(model))
     if not results:
         typer.echo(f"{model.file}: no alert or routing tests declared")

@@ -6,11 +6,15 @@ import signal
 import tempfile
 import time
 from pathlib import Path
-from typing import Optional
+from types import FrameType
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from stackgen.cli.common import SpecArg, guarded
+from stackgen.cli.common import SpecArg, StrictOption, guarded, load_linted
+
+if TYPE_CHECKING:  # the runner is imported when the command runs, so `--help` stays quick
+    from stackgen.local.runner import Component, LocalStack
 
 
 def up_command(
@@ -28,42 +32,48 @@ def up_command(
     tick: Optional[float] = typer.Option(None, help="Seconds between the service's background rounds."),
     data_dir: Optional[Path] = typer.Option(None, help="Keep configs, data and logs here (default: a "
                                                       "temporary folder, removed on exit)."),
+    strict: bool = StrictOption,
 ) -> None:
     """Run the service, Prometheus, Alertmanager and a webhook sink locally; Ctrl-C stops them all."""
+    from stackgen import pipeline, process
     from stackgen.local.runner import LocalStack, find_binaries, missing_exporter_hint, plan_stack
-    from stackgen.process.fast import speed_up, without_exporters
-    from stackgen.spec.loader import load_spec
 
-    model = guarded(lambda: load_spec(spec))
+    loaded = load_linted(spec, strict)
     binaries = guarded(lambda: find_binaries(prometheus, alertmanager, node_exporter))
-    if model.exporters and not binaries.node_exporter:
-        typer.echo(missing_exporter_hint(model), err=True)
-        model = without_exporters(model)
+    processors: list[process.Processor] = []
+    if loaded.spec.exporters and not binaries.node_exporter:
+        typer.echo(missing_exporter_hint(loaded.spec), err=True)
+        processors.append(process.no_exporters())
     if fast:
-        model = speed_up(model, factor=fast_factor)
+        processors.append(process.faster_clock(fast_factor))
+    model = pipeline.prepare(loaded, tuple(processors))
     with tempfile.TemporaryDirectory(prefix="stackgen-up-") as tmp:
         workdir = data_dir or Path(tmp)
         stack = LocalStack(guarded(lambda: plan_stack(model, str(spec) if spec else None, binaries, workdir,
                                                       faults, tick)))
-        _run(stack, workdir, guarded)
+        _run(stack, workdir)
 
 
-def _run(stack, workdir: Path, guarded) -> None:
+def stack_pid(component: Component) -> str:
+    return str(component.process.pid) if component.process else "-"
+
+
+def _run(stack: LocalStack, workdir: Path) -> None:
     stopping = False
 
-    def on_signal(signum, frame):
+    def on_signal(signum: int, frame: FrameType | None) -> None:
         nonlocal stopping
         stopping = True
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, on_signal)
     try:
-        guarded(lambda: stack.start(lambda c: typer.echo(f"ready  {c.name:14} {c.url}  (pid {c.process.pid})")))
+        guarded(lambda: stack.start(lambda c: typer.echo(f"ready  {c.name:14} {c.url}  (pid {stack_pid(c)})")))
         typer.echo(f"stack up; configs, data and logs in {workdir}; Ctrl-C stops it")
         while not stopping:
             gone = stack.exited()
             if gone:
-                typer.echo(f"{gone.name} exited with code {gone.process.returncode}; stopping the stack "
+                typer.echo(f"{gone.name} exited with code {gone.process.returncode if gone.process else '-'}; stopping the stack "
                            f"(log: {gone.log})", err=True)
                 raise typer.Exit(4)
             time.sleep(0.5)

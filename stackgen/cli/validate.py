@@ -17,9 +17,10 @@ def validate(
 ) -> None:
     """Check specs without writing anything: schema, PromQL, references, secrets, names."""
     exit_code = 0
-    for spec in specs or [None]:  # several at once, as pre-commit passes them; every one is reported
+    given: list[Optional[Path]] = [*specs] if specs else [None]
+    for spec in given:  # several at once, as pre-commit passes them; every one is reported
         try:
-            model = load_linted(spec, strict)
+            model = load_linted(spec, strict).spec
         except typer.Exit as failed:
             exit_code = max(exit_code, failed.exit_code)
             continue

@@ -6,6 +6,7 @@ also stops anything it started. Every check that can fail (binaries, ports) runs
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -21,11 +22,11 @@ from pathlib import Path
 
 from stackgen.errors import StackgenError
 from stackgen.model import Spec
-from stackgen.render.stack import render_stack
-from stackgen.targets import LOCAL
-from stackgen.verify.tools import find_tool, materialise
+from stackgen.pipeline import render_stack, write_scratch
+from stackgen.targets.layout import ALERTMANAGER_CONFIG, PROMETHEUS_CONFIG
+from stackgen.targets.local import HOST, LOCAL
+from stackgen.verify.tools import find_tool
 
-HOST = "127.0.0.1"
 ALERTMANAGER_NAMES = ("prometheus-alertmanager", "alertmanager")
 NODE_EXPORTER_NAMES = ("prometheus-node-exporter", "node_exporter")
 STOP_TIMEOUT = 5.0
@@ -74,7 +75,7 @@ def find_binaries(prometheus: str | None = None, alertmanager: str | None = None
 def plan_stack(spec: Spec, spec_path: str | None, binaries: Binaries, workdir: Path,
                faults: bool = False, tick: float | None = None) -> list[Component]:
     """Render `spec` for the local target into `workdir` and list the processes that run it."""
-    config = materialise(render_stack(spec, LOCAL), workdir)
+    config = write_scratch(render_stack(spec, LOCAL), workdir)
     logs = workdir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     ports = spec.stack.ports
@@ -97,12 +98,12 @@ def plan_stack(spec: Spec, spec_path: str | None, binaries: Binaries, workdir: P
     am = ports["alertmanager"]
     out.append(Component("alertmanager", [
         binaries.alertmanager, f"--web.listen-address={HOST}:{am}", "--cluster.listen-address=",
-        f"--storage.path={workdir / 'alertmanager-data'}", f"--config.file={config / 'alertmanager' / 'config.yml'}"],
+        f"--storage.path={workdir / 'alertmanager-data'}", f"--config.file={config / ALERTMANAGER_CONFIG}"],
         am, f"http://{HOST}:{am}/-/ready", logs / "alertmanager.log"))
     prom = ports["prometheus"]
     out.append(Component("prometheus", [
         binaries.prometheus, f"--web.listen-address={HOST}:{prom}", f"--storage.tsdb.path={workdir / 'prometheus-data'}",
-        f"--config.file={config / 'prometheus' / 'prometheus.yml'}"],
+        f"--config.file={config / PROMETHEUS_CONFIG}"],
         prom, f"http://{HOST}:{prom}/-/ready", logs / "prometheus.log"))
     return out
 
@@ -142,16 +143,17 @@ class LocalStack:
         check_ports(self.components)
         for c in self.components:
             with open(c.log, "ab") as log:
-                c.process = subprocess.Popen(c.command, stdout=log, stderr=subprocess.STDOUT,
-                                             stdin=subprocess.DEVNULL, start_new_session=True)
-            self._wait_ready(c, timeout)
+                process = subprocess.Popen(c.command, stdout=log, stderr=subprocess.STDOUT,
+                                           stdin=subprocess.DEVNULL, start_new_session=True)
+            c.process = process
+            self._wait_ready(c, process, timeout)
             on_ready(c)
 
-    def _wait_ready(self, c: Component, timeout: float) -> None:
+    def _wait_ready(self, c: Component, process: subprocess.Popen, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if c.process.poll() is not None:
-                raise StackError(f"{c.name} exited with code {c.process.returncode} before it was ready:\n"
+            if process.poll() is not None:
+                raise StackError(f"{c.name} exited with code {process.returncode} before it was ready:\n"
                                  f"{tail(c.log)}")
             if _is_ready(c.ready_url):
                 return
@@ -164,27 +166,23 @@ class LocalStack:
 
     def stop(self) -> None:
         """SIGTERM every process group, newest first; SIGKILL what is still there after STOP_TIMEOUT."""
-        running = [c for c in reversed(self.components) if c.process]
-        for c in running:
-            _signal_group(c.process, signal.SIGTERM)
+        running = [c.process for c in reversed(self.components) if c.process]
+        for process in running:
+            _signal_group(process, signal.SIGTERM)
         deadline = time.monotonic() + STOP_TIMEOUT
-        for c in running:
-            try:
-                c.process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
-            _signal_group(c.process, signal.SIGKILL)  # also reaps children the leader left behind
-            c.process.wait()
+        for process in running:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            _signal_group(process, signal.SIGKILL)  # also reaps children the leader left behind
+            process.wait()
 
     def pids(self) -> list[int]:
         return [c.process.pid for c in self.components if c.process]
 
 
 def _signal_group(process: subprocess.Popen, sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def tail(path: Path, lines: int = 15) -> str:

@@ -2,7 +2,9 @@
 
 The output folder is owned by stackgen: it is rendered beside itself and swapped in whole, so a
 reader (or a failed run) never sees half of it. A manifest marks it as ours; a non-empty folder
-without one is never replaced.
+without one is never replaced. Files written beside it (the compose file) are replaced only when
+they carry stackgen's header: a user's file of that name is never overwritten. Every check runs
+before anything is written, so a refusal changes nothing on disk.
 """
 
 from __future__ import annotations
@@ -14,21 +16,23 @@ import shutil
 from pathlib import Path
 
 from stackgen.errors import OutputError
+from stackgen.output.artifacts import Artifacts
 from stackgen.output.serialize import header
-from stackgen.render.stack import Artifacts
+from stackgen.targets.layout import DEFAULT_OUT, MANIFEST
 
-MANIFEST = ".stackgen-manifest"
+# Every file stackgen writes beside the output folder opens with this (see `header`).
+_OURS = header("\0").partition("\0")[0].encode("utf-8")
 
 
-def manifest(artifacts: Artifacts, source: str) -> bytes:
-    lines = [header(source).rstrip("\n")]
+def manifest(artifacts: Artifacts) -> bytes:
+    lines = [header(artifacts.source).rstrip("\n")]
     for path, data in sorted(artifacts.files.items()):
         lines.append(f"{hashlib.sha256(data).hexdigest()}  {path}")
     return ("\n".join(lines) + "\n").encode()
 
 
-def _all_files(artifacts: Artifacts, source: str) -> dict[str, bytes]:
-    return {**artifacts.files, MANIFEST: manifest(artifacts, source)}
+def _all_files(artifacts: Artifacts) -> dict[str, bytes]:
+    return {**artifacts.files, MANIFEST: manifest(artifacts)}
 
 
 def _guard(out: Path) -> None:
@@ -37,6 +41,23 @@ def _guard(out: Path) -> None:
     if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
         raise OutputError(f"{out}: folder has files stackgen did not write (no {MANIFEST}); "
                           "refusing to replace it. Choose an empty or new --out folder")
+
+
+def _guard_beside(parent: Path, artifacts: Artifacts) -> None:
+    """Refuse to replace a file beside the output folder that stackgen did not write."""
+    for rel in artifacts.root_files:
+        path = parent / rel
+        if not path.exists() and not path.is_symlink():
+            continue
+        try:
+            with open(path, "rb") as handle:
+                ours = handle.read(len(_OURS)) == _OURS
+        except OSError:
+            ours = False
+        if not ours:
+            raise OutputError(f"{path}: exists and stackgen did not write it (it does not start with "
+                              f"'{_OURS.decode().strip()}'); refusing to overwrite it. Move it away, or choose "
+                              "an --out folder whose parent has no such file")
 
 
 def _write_file(path: Path, data: bytes) -> None:
@@ -49,16 +70,14 @@ def _write_file(path: Path, data: bytes) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def write_artifacts(artifacts: Artifacts, out: Path, source: str) -> list[str]:
-    """Replace `out` with exactly the rendered files, and write root files beside it. Returns paths written."""
-    out = out.absolute()
-    _guard(out)
+def _swap_in(out: Path, files: dict[str, bytes]) -> None:
+    """Write `files` into a staging folder beside `out`, then rename it into place."""
     parent = out.parent
     staging = parent / f".{out.name}.stackgen-new-{os.getpid()}"
     retired = parent / f".{out.name}.stackgen-old-{os.getpid()}"
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        for rel, data in _all_files(artifacts, source).items():
+        for rel, data in files.items():
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
@@ -73,12 +92,30 @@ def write_artifacts(artifacts: Artifacts, out: Path, source: str) -> list[str]:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(retired, ignore_errors=True)
+
+
+def write_artifacts(artifacts: Artifacts, out: Path) -> list[str]:
+    """Replace `out` with exactly the rendered files, and write root files beside it. Returns paths written."""
+    out = Path(os.path.abspath(out))
+    _guard(out)
+    _guard_beside(out.parent, artifacts)
+    _swap_in(out, _all_files(artifacts))
     for rel, data in artifacts.root_files.items():
         try:
-            _write_file(parent / rel, data)
+            _write_file(out.parent / rel, data)
         except OSError as exc:
-            raise OutputError(f"{parent / rel}: could not write: {exc.strerror or exc}") from None
+            raise OutputError(f"{out.parent / rel}: could not write: {exc.strerror or exc}") from None
     return sorted(artifacts.files) + sorted(artifacts.root_files)
+
+
+def write_scratch(artifacts: Artifacts, folder: Path) -> Path:
+    """Write artifacts under a scratch `folder`, laid out as `generate` lays them out; returns the output folder.
+
+    For running tools on rendered files without touching the user's output (`test`, `up`).
+    """
+    out = folder / DEFAULT_OUT
+    write_artifacts(artifacts, out)
+    return out
 
 
 def _read(path: Path) -> bytes | None:
@@ -97,12 +134,12 @@ def _diff(name: str, old: bytes | None, new: bytes | None) -> str:
     return text if text.endswith("\n") or not text else text + "\n\\ No newline at end of file\n"
 
 
-def check_artifacts(artifacts: Artifacts, out: Path, source: str) -> str:
+def check_artifacts(artifacts: Artifacts, out: Path) -> str:
     """A unified diff from what is on disk to what the spec renders; empty when they match."""
-    expected = {f"{out.name}/{k}": v for k, v in _all_files(artifacts, source).items()}
+    expected = {f"{out.name}/{k}": v for k, v in _all_files(artifacts).items()}
     expected.update(artifacts.root_files)
     parent = out.absolute().parent
-    on_disk = {}
+    on_disk: dict[str, bytes | None] = {}
     if out.is_dir():
         for path in sorted(out.rglob("*")):
             if path.is_file():

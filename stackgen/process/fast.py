@@ -9,12 +9,25 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from stackgen.errors import StackgenError
 from stackgen.model import Alert, Panel, Route, Spec
 
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "y": 31536000}
 _PART = re.compile(r"([0-9]+)(ms|s|m|h|d|w|y)")
-# A range or subquery window in PromQL: [5m], [1h30m], [5m:1m]. Grafana's [$__rate_interval] is Grafana's.
-_WINDOW = re.compile(r"\[((?:[0-9]+(?:ms|s|m|h|d|w|y))+)(:(?:[0-9]+(?:ms|s|m|h|d|w|y))*)?\]")
+_DURATION = r"(?:[0-9]+(?:ms|s|m|h|d|w|y))+"
+# What a faster clock changes in PromQL text: range and subquery windows ([5m], [30m:1m]), `offset` and
+# `@`. String literals are matched first so that a "[5m]" inside a label value is left alone.
+# Grafana's [$__rate_interval] is Grafana's.
+_TIMED = re.compile(rf"""
+    (?P<string>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`)
+  | \[(?P<range>{_DURATION})(?::(?P<step>{_DURATION})?)?\]
+  | (?P<offset>\boffset\s+)(?P<sign>-?)(?P<shift>{_DURATION})
+  | @\s*(?P<at>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?)
+""", re.X)
+
+
+class FastClockError(StackgenError):
+    """An expression pins an absolute time, which a faster clock cannot scale."""
 
 
 def seconds(duration: str) -> float:
@@ -43,12 +56,26 @@ def scale(text: str | None, factor: float, floor: float) -> str | None:
 
 
 def scale_windows(expr: str, factor: float, floor: float) -> str:
-    """Every range window of a PromQL expression divided by `factor`, never below `floor` seconds."""
+    """The expression on a clock `factor` times faster: range windows divided by `factor` (never below
+    `floor` seconds), subquery steps in the same proportion as their window, `offset` divided by `factor`.
+    An `@ <timestamp>` cannot be scaled: FastClockError."""
 
     def one(match: re.Match) -> str:
-        return f"[{scale(match.group(1), factor, floor)}{match.group(2) or ''}]"
+        if match.group("string") is not None:
+            return match.group(0)
+        if match.group("at") is not None:
+            raise FastClockError(f"'@ {match.group('at')}' pins an absolute time, which --fast cannot scale")
+        if match.group("shift") is not None:
+            shift = duration(max(0.001, seconds(match.group("shift")) / factor))
+            return f"{match.group('offset')}{match.group('sign')}{shift}"
+        window = seconds(match.group("range"))
+        scaled = max(floor, window / factor)
+        if match.group("step") is None:
+            return f"[{duration(scaled)}{':' if ':' in match.group(0) else ''}]"
+        step = max(0.001, seconds(match.group("step")) * scaled / window)
+        return f"[{duration(scaled)}:{duration(step)}]"
 
-    return _WINDOW.sub(one, expr)
+    return _TIMED.sub(one, expr)
 
 
 def _route(route: Route, factor: float) -> Route:
@@ -72,12 +99,17 @@ def speed_up(spec: Spec, interval: str = "1s", factor: float = 30) -> Spec:
     window = 5 * seconds(interval)
 
     def alert(a: Alert) -> Alert:
-        return replace(a, for_=scale(a.for_, factor, 1), expr=scale_windows(a.expr, factor, window))
+        try:
+            expr = scale_windows(a.expr, factor, window)
+        except FastClockError as exc:
+            raise FastClockError(f"alert {a.name} ({a.severity}): {exc} (drop the '@' modifier, or run without --fast)") \
+                from None
+        return replace(a, for_=scale(a.for_, factor, 1), expr=expr)
 
     routing = spec.routing
     if routing is not None:
-        routing = replace(routing, group_wait=scale(routing.group_wait, factor, 1),
-                          group_interval=scale(routing.group_interval, factor, 1),
+        routing = replace(routing, group_wait=scale(routing.group_wait, factor, 1) or routing.group_wait,
+                          group_interval=scale(routing.group_interval, factor, 1) or routing.group_interval,
                           routes=tuple(_route(r, factor) for r in routing.routes))
     return replace(
         spec,

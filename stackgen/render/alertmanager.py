@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from stackgen.model import Receiver, Route, Spec
-from stackgen.targets import Target
+from stackgen.targets.base import Target
 
 _CONFIG_KEY = {"slack": "slack_configs", "email": "email_configs", "pagerduty": "pagerduty_configs",
                "webhook": "webhook_configs"}
@@ -30,10 +32,7 @@ def _route(route: Route) -> dict:
     return out
 
 
-def _receiver(spec: Spec, receiver: Receiver, target: Target) -> dict:
-    if target.local:
-        return {"name": receiver.name,
-                "webhook_configs": [{"url": target.sink_url(spec, receiver.name), "send_resolved": True}]}
+def _receiver(receiver: Receiver) -> dict:
     if receiver.kind == "null":
         return {"name": receiver.name}
     config = dict(sorted(receiver.config.items()))
@@ -46,7 +45,7 @@ def render_alertmanager_config(spec: Spec, target: Target) -> dict:
     routing = spec.routing
     if routing is None:  # no alerts to route: a valid config that drops everything
         return {"route": {"receiver": "null"}, "receivers": [{"name": "null"}]}
-    route = {"receiver": routing.receiver, "group_by": list(routing.group_by), "group_wait": routing.group_wait,
+    route: dict[str, Any] = {"receiver": routing.receiver, "group_by": list(routing.group_by), "group_wait": routing.group_wait,
              "group_interval": routing.group_interval, "repeat_interval": routing.repeat_interval}
     if routing.routes:
         route["routes"] = [_route(r) for r in routing.routes]
@@ -58,5 +57,5 @@ def render_alertmanager_config(spec: Spec, target: Target) -> dict:
             if rule.equal:
                 item["equal"] = list(rule.equal)
             config["inhibit_rules"].append(item)
-    config["receivers"] = [_receiver(spec, r, target) for r in routing.receivers]
+    config["receivers"] = [_receiver(target.receiver(spec, r)) for r in routing.receivers]
     return config

@@ -1,9 +1,12 @@
 """docker-compose.monitoring.yml: the stack as containers, written beside the output folder.
 
 Config is bind-mounted read-only from the output folder (`./<out_name>/...`); data lives in named
-volumes. Nothing secret is written here: Grafana's admin password is a required variable (compose
-refuses to start without it) and each receiver secret is a compose secret read from `./secrets/`,
-mounted at the exact path the spec's `*_file` field names.
+volumes. The demo service mounts the user's spec by its path relative to this file; the embedded
+example has no file on disk, so its service serves the copy inside the package instead.
+
+Nothing secret is written here: Grafana's admin password is a required variable (compose refuses to
+start without it) and each receiver secret is a compose secret read from `./secrets/`, mounted at the
+exact path the spec's `*_file` field names.
 """
 
 from __future__ import annotations
@@ -13,10 +16,20 @@ import re
 from dataclasses import dataclass
 
 from stackgen.model import Exporter, Service, Spec
+from stackgen.render.grafana_provisioning import DASHBOARDS_DIR as GRAFANA_DASHBOARDS  # inside the container
 from stackgen.spec.catalog import DEFAULT_IMAGES
-from stackgen.targets import CONTAINER_PORTS
+from stackgen.targets.base import Document, Placement
+from stackgen.targets.layout import (
+    ALERTMANAGER_CONFIG,
+    COMPOSE_FILE,
+    DASHBOARDS_DIR,
+    GUIDE,
+    PROMETHEUS_CONFIG,
+    PROVISIONING_DIR,
+    folder_of,
+)
 
-COMPOSE_FILE = "docker-compose.monitoring.yml"
+CONTAINER_PORTS = {"prometheus": 9090, "alertmanager": 9093, "grafana": 3000}  # what the images listen on
 NETWORK = "monitoring"
 SECRETS_DIR = "secrets"
 PASSWORD_VAR = "GRAFANA_ADMIN_PASSWORD"
@@ -25,7 +38,6 @@ PASSWORD_MISSING = f"set {PASSWORD_VAR} in the environment or in .env beside {CO
 # secret's mount point inside a read-only bind mount.
 ALERTMANAGER_CONFIG_DIR = "/etc/stackgen/alertmanager"
 SPEC_DIR = "/etc/stackgen/specs"
-GRAFANA_DASHBOARDS = "/var/lib/grafana/dashboards"  # where the dashboard provider looks
 RESTART = "unless-stopped"
 
 
@@ -82,14 +94,20 @@ def _container(image: str | None, command: list | None = None, build: dict | Non
     return out
 
 
+def _mounted(out_name: str, folder: str, target: str) -> str:
+    """A read-only bind mount of a folder of the output, named from the compose file's folder."""
+    return f"./{out_name}/{folder}:{target}:ro"
+
+
 def _prometheus(spec: Spec, out_name: str) -> dict:
     settings, port = spec.settings, CONTAINER_PORTS["prometheus"]
-    command = ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus",
+    command = [f"--config.file=/etc/prometheus/{posixpath.basename(PROMETHEUS_CONFIG)}", "--storage.tsdb.path=/prometheus",
                f"--storage.tsdb.retention.time={settings.retention_time}"]
     if settings.retention_size:
         command.append(f"--storage.tsdb.retention.size={settings.retention_size}")
     return _container(_image(spec, "prometheus"), command,
-                      volumes=[f"./{out_name}/prometheus:/etc/prometheus:ro", "prometheus-data:/prometheus"],
+                      volumes=[_mounted(out_name, folder_of(PROMETHEUS_CONFIG), "/etc/prometheus"),
+                               "prometheus-data:/prometheus"],
                       ports=[_port(spec, spec.stack.ports["prometheus"], port)],
                       depends_on=["alertmanager"], healthcheck=_wget_check(port, "/-/healthy"))
 
@@ -98,8 +116,9 @@ def _alertmanager(spec: Spec, out_name: str) -> dict:
     port = CONTAINER_PORTS["alertmanager"]
     secrets = [{"source": s.name, "target": s.target} for s in secret_files(spec)]
     return _container(_image(spec, "alertmanager"),
-                      [f"--config.file={ALERTMANAGER_CONFIG_DIR}/config.yml", "--storage.path=/alertmanager"],
-                      volumes=[f"./{out_name}/alertmanager:{ALERTMANAGER_CONFIG_DIR}:ro",
+                      [f"--config.file={ALERTMANAGER_CONFIG_DIR}/{posixpath.basename(ALERTMANAGER_CONFIG)}",
+                       "--storage.path=/alertmanager"],
+                      volumes=[_mounted(out_name, folder_of(ALERTMANAGER_CONFIG), ALERTMANAGER_CONFIG_DIR),
                                "alertmanager-data:/alertmanager"],
                       secrets=secrets, ports=[_port(spec, spec.stack.ports["alertmanager"], port)],
                       healthcheck=_wget_check(port, "/-/healthy"))
@@ -111,9 +130,9 @@ def _grafana(spec: Spec, out_name: str) -> dict:
            "GF_SECURITY_ADMIN_PASSWORD": f"${{{PASSWORD_VAR}:?{PASSWORD_MISSING}}}",
            "GF_USERS_ALLOW_SIGN_UP": "false", "GF_ANALYTICS_REPORTING_ENABLED": "false",
            "GF_ANALYTICS_CHECK_FOR_UPDATES": "false"}
-    volumes = ["grafana-data:/var/lib/grafana", f"./{out_name}/grafana/provisioning:/etc/grafana/provisioning:ro"]
+    volumes = ["grafana-data:/var/lib/grafana", _mounted(out_name, PROVISIONING_DIR, "/etc/grafana/provisioning")]
     if spec.dashboards:
-        volumes.append(f"./{out_name}/grafana/dashboards:{GRAFANA_DASHBOARDS}:ro")
+        volumes.append(_mounted(out_name, DASHBOARDS_DIR, GRAFANA_DASHBOARDS))
         env["GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH"] = f"{GRAFANA_DASHBOARDS}/{spec.dashboards[0].uid}.json"
     return _container(_image(spec, "grafana"), environment=env, volumes=volumes,
                       ports=[_port(spec, spec.stack.ports["grafana"], port)], depends_on=["prometheus"],
@@ -127,33 +146,45 @@ def _node_exporter(spec: Spec, exporter: Exporter) -> dict:
                       pid="host", volumes=["/:/host:ro,rslave"], healthcheck=_wget_check(exporter.port, "/"))
 
 
-def _service(spec: Spec, service: Service) -> dict:
+def _demo_spec(spec: Spec, placement: Placement) -> tuple[list[str], list[dict]]:
+    """The spec argument of `stackgen serve` in the container, and the mount that puts it there.
+
+    The user's spec is mounted from its path relative to the compose file (long syntax: a missing file
+    is an error at start, not an empty folder made by Docker). The embedded example is in the package.
+    """
+    if placement.spec is None:
+        return [], []
+    in_container = f"{SPEC_DIR}/{spec.file}"
+    source = placement.spec if placement.spec.startswith("../") else f"./{placement.spec}"
+    return [in_container], [{"type": "bind", "source": source, "target": in_container, "read_only": True}]
+
+
+def _service(spec: Spec, service: Service, placement: Placement) -> dict:
     """The spec's service: its own image when the spec names one, else stackgen's demo service."""
     ports = [_port(spec, service.port, service.port)]
     if service.image:
         return _container(service.image, list(service.command), ports=ports)
-    spec_path = f"{SPEC_DIR}/{spec.file}"
-    command = list(service.command) or ["stackgen", "serve", spec_path, "--service", service.name,
+    spec_arg, mounts = _demo_spec(spec, placement)
+    command = list(service.command) or ["stackgen", "serve", *spec_arg, "--service", service.name,
                                         "--host", "0.0.0.0", "--port", str(service.port)]
     path = service.health.get("live") or service.health.get("basic") or service.metrics_path
     url = f"{service.scheme}://127.0.0.1:{service.port}{path}"
     probe = f"import urllib.request; urllib.request.urlopen({url!r}, timeout=4)"
-    # Long syntax: a missing spec file is an error at start, not an empty folder made by Docker.
-    spec_mount = {"type": "bind", "source": f"./specs/{spec.file}", "target": spec_path, "read_only": True}
     return _container(None, command, build={"context": ".", "dockerfile": "Dockerfile"}, ports=ports,
-                      volumes=[spec_mount],
+                      volumes=mounts,
                       healthcheck={"test": ["CMD", "python", "-c", probe], "interval": "30s", "timeout": "5s",
                                    "retries": 3, "start_period": "20s"})
 
 
-def render_compose(spec: Spec, out_name: str = "generated") -> dict:
-    """The compose file as data; `out_name` is the output folder beside it."""
+def render_compose(spec: Spec, placement: Placement) -> dict:
+    """The compose file as data; paths in it are relative to the folder it is written in."""
+    out_name = placement.out_name
     services = {"prometheus": _prometheus(spec, out_name), "alertmanager": _alertmanager(spec, out_name),
                 "grafana": _grafana(spec, out_name)}
     for exporter in spec.exporters:
         services[exporter.name] = _node_exporter(spec, exporter)
     for service in spec.services:
-        services[service.name] = _service(spec, service)
+        services[service.name] = _service(spec, service, placement)
     compose: dict = {
         "services": services,
         "networks": {NETWORK: {}},
@@ -165,11 +196,17 @@ def render_compose(spec: Spec, out_name: str = "generated") -> dict:
     return compose
 
 
-def compose_comments(spec: Spec, out_name: str = "generated") -> str:
+def compose_comments(spec: Spec, out_name: str) -> str:
     """What the stack needs before `docker compose up`, as YAML comments under the header."""
-    lines = [f"Start: docker compose -f {COMPOSE_FILE} up -d  (see {out_name}/docs/MONITORING.md)",
+    lines = [f"Start: docker compose -f {COMPOSE_FILE} up -d  (see {out_name}/{GUIDE})",
              f"Needs {PASSWORD_VAR} in the environment or in .env beside this file."]
     secrets = secret_files(spec)
     if secrets:
         lines.append("Needs the receiver secrets as files: " + ", ".join(s.source[2:] for s in secrets) + ".")
     return "".join(f"# {line}\n" for line in lines)
+
+
+def render_compose_file(spec: Spec, placement: Placement) -> Document:
+    """The compose file, to be written beside the output folder."""
+    return Document(COMPOSE_FILE, render_compose(spec, placement), "yaml", beside=True,
+                    comments=compose_comments(spec, placement.out_name))

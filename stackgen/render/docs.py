@@ -7,15 +7,16 @@ watches); the template lays it out. Nothing in the guide is typed by hand, so it
 from __future__ import annotations
 
 import re
+import shlex
 
 import jinja2
 
 from stackgen import promql
-from stackgen.model import RUNBOOK_GUIDE, Alert, Metric, Receiver, Route, Spec
-from stackgen.render.compose import COMPOSE_FILE, PASSWORD_VAR, secret_files
-from stackgen.targets import CONTAINER_PORTS
+from stackgen.model import Alert, Metric, Receiver, Route, Spec
+from stackgen.render.compose import CONTAINER_PORTS, PASSWORD_VAR, secret_files
+from stackgen.targets.base import Placement
+from stackgen.targets.layout import COMPOSE_FILE, DEFAULT_OUT
 
-GUIDE_FILE = RUNBOOK_GUIDE
 TEMPLATE = "MONITORING.md.j2"
 
 # Base-unit suffixes of the Prometheus naming conventions, checked after `_total` is removed.
@@ -103,8 +104,18 @@ def _host(spec: Spec) -> str:
     return "127.0.0.1" if bind in ("0.0.0.0", "::", "") else (f"[{bind}]" if ":" in bind else bind)
 
 
-def guide_data(spec: Spec) -> dict:
-    """Everything the template shows, computed once from the spec."""
+def generate_command(placement: Placement) -> str:
+    """The command that renders this output again, run from the folder that holds the compose file."""
+    words = ["stackgen", "generate"]
+    if placement.spec is not None:  # None: the embedded example, what `stackgen generate` renders
+        words.append(placement.spec)
+    if placement.out_name != DEFAULT_OUT:
+        words += ["--out", placement.out_name]
+    return shlex.join(words)
+
+
+def guide_data(spec: Spec, placement: Placement) -> dict:
+    """Everything the template shows, computed once from the spec and where it is rendered."""
     host, ports = _host(spec), spec.stack.ports
     routing = spec.routing
     receivers = {r.name: describe_receiver(r) for r in routing.receivers} if routing else {}
@@ -115,9 +126,9 @@ def guide_data(spec: Spec) -> dict:
             used_by.setdefault(alert.threshold, []).append(f"{alert.name} ({alert.severity})")
     return {
         "spec": spec, "compose_file": COMPOSE_FILE, "password_var": PASSWORD_VAR,
-        "generate": f"stackgen generate specs/{spec.file}",
+        "generate": generate_command(placement),
         "secrets": [{"file": s.source[2:], "target": s.target, "receivers": ", ".join(s.receivers),
-                     "what": SECRET_WHAT.get(_secret_key(routing.receivers, s.target), "the secret")}
+                     "what": SECRET_WHAT.get(_secret_key(routing.receivers if routing else (), s.target), "the secret")}
                     for s in secret_files(spec)],
         "components": [
             {"name": "Prometheus", "url": f"http://{host}:{ports['prometheus']}", "port": CONTAINER_PORTS["prometheus"],
@@ -158,6 +169,6 @@ _ENV.filters["code"] = _code
 _ENV.filters["anchor"] = github_anchor
 
 
-def render_monitoring_guide(spec: Spec) -> str:
-    """The guide as Markdown text. Pure: same spec, same text, whatever the output folder is called."""
-    return _ENV.get_template(TEMPLATE).render(**guide_data(spec))
+def render_monitoring_guide(spec: Spec, placement: Placement = Placement()) -> str:
+    """The guide as Markdown text. Pure: same spec and placement, same text."""
+    return _ENV.get_template(TEMPLATE).render(**guide_data(spec, placement))

@@ -7,26 +7,12 @@ dashboards work without an import step or a datasource picked by hand.
 from __future__ import annotations
 
 from stackgen.model import Spec
-from stackgen.targets import CONTAINER_PORTS, Target
+from stackgen.targets.base import Target
 
 DATASOURCE_UID = "stackgen-prometheus"
 DATASOURCE_REF = {"type": "prometheus", "uid": DATASOURCE_UID}
 # Where Grafana reads dashboard files; the compose stack mounts `<out>/grafana/dashboards` here.
 DASHBOARDS_DIR = "/var/lib/grafana/dashboards"
-
-DATASOURCES_FILE = "grafana/provisioning/datasources/prometheus.yml"
-DASHBOARD_PROVIDER_FILE = "grafana/provisioning/dashboards/stackgen.yml"
-
-
-def dashboard_file(uid: str) -> str:
-    return f"grafana/dashboards/{uid}.json"
-
-
-def prometheus_url(spec: Spec, target: Target) -> str:
-    """Prometheus as Grafana reaches it: by service name on the compose network, else on 127.0.0.1."""
-    if target.local:
-        return f"http://{target.component(spec, 'prometheus')}"
-    return f"http://prometheus:{CONTAINER_PORTS['prometheus']}"
 
 
 def render_datasources(spec: Spec, target: Target) -> dict:
@@ -37,7 +23,7 @@ def render_datasources(spec: Spec, target: Target) -> dict:
             "type": "prometheus",
             "uid": DATASOURCE_UID,
             "access": "proxy",
-            "url": prometheus_url(spec, target),
+            "url": target.datasource_url(spec),
             "isDefault": True,
             "editable": False,
             # The scrape interval lets Grafana size $__rate_interval to cover at least four scrapes.

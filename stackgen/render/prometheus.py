@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from stackgen.model import Spec
-from stackgen.targets import Target
+from typing import Any
 
-RULE_FILES = ("recording.yml", "alerts.yml")  # relative: Prometheus resolves them beside prometheus.yml
+from stackgen.model import Spec
+from stackgen.targets.base import Target
+from stackgen.targets.layout import ALERT_RULES, PROMETHEUS_CONFIG, RECORDING_RULES, folder_of, relative
+
+# Relative: Prometheus resolves them from the folder of prometheus.yml.
+RULE_FILES = tuple(relative(path, folder_of(PROMETHEUS_CONFIG)) for path in (RECORDING_RULES, ALERT_RULES))
 
 
 def _job(name: str, address: str, labels: dict, **options) -> dict:
@@ -16,7 +20,7 @@ def _job(name: str, address: str, labels: dict, **options) -> dict:
 
 def render_prometheus_config(spec: Spec, target: Target) -> dict:
     settings = spec.settings
-    global_ = {"scrape_interval": settings.scrape_interval, "evaluation_interval": settings.evaluation_interval}
+    global_: dict[str, Any] = {"scrape_interval": settings.scrape_interval, "evaluation_interval": settings.evaluation_interval}
     if settings.scrape_timeout:
         global_["scrape_timeout"] = settings.scrape_timeout
     if settings.external_labels:

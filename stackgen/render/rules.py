@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from stackgen.model import Alert, Spec
 
 
 def render_recording_rules(spec: Spec) -> dict:
     rules = []
     for rule in spec.recording_rules:
-        item = {"record": rule.record, "expr": rule.expr}
+        item: dict[str, Any] = {"record": rule.record, "expr": rule.expr}
         if rule.labels:
             item["labels"] = dict(sorted(rule.labels.items()))
         rules.append(item)
@@ -24,7 +26,7 @@ def alert_labels(alert: Alert) -> dict:
 
 
 def render_alert(spec: Spec, alert: Alert) -> dict:
-    rule = {"alert": alert.name, "expr": alert.expr}
+    rule: dict[str, Any] = {"alert": alert.name, "expr": alert.expr}
     if alert.for_:
         rule["for"] = alert.for_
     rule["labels"] = alert_labels(alert)
@@ -40,7 +42,7 @@ def render_alert(spec: Spec, alert: Alert) -> dict:
 def render_alert_rules(spec: Spec) -> dict:
     groups = []
     for group in spec.alert_groups:
-        item = {"name": group.name}
+        item: dict[str, Any] = {"name": group.name}
         if group.interval:
             item["interval"] = group.interval
         item["rules"] = [render_alert(spec, a) for a in group.alerts]

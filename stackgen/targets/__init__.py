@@ -1,44 +1,6 @@
-"""Where the rendered stack runs: addresses differ, everything else is the same spec.
+"""Where the rendered stack runs: one module per target, each an object the renderers ask.
 
-`compose`: containers on one compose network, reached by service name.
-`local`: native processes on 127.0.0.1 (what `stackgen up` and the end-to-end tests run);
-every receiver becomes a webhook to the local notification sink, so nothing leaves the machine.
+`base` is the contract (Target, Document, Placement), `layout` the output paths; `compose` and `local`
+implement it; `registry` names them. This module imports none of them: renderers import `base` and
+`layout`, while targets import the renderers of their own files, so the registry sits above both.
 """
-
-from __future__ import annotations
-
-from dataclasses import dataclass
-
-from stackgen.model import Exporter, Service, Spec
-
-CONTAINER_PORTS = {"prometheus": 9090, "alertmanager": 9093, "grafana": 3000}
-
-
-@dataclass(frozen=True)
-class Target:
-    name: str
-
-    @property
-    def local(self) -> bool:
-        return self.name == "local"
-
-    def component(self, spec: Spec, name: str) -> str:
-        """host:port of a stack component (prometheus, alertmanager, grafana, webhook)."""
-        if self.local:
-            return f"127.0.0.1:{spec.stack.ports[name]}"
-        return f"{'localhost' if name == 'prometheus' else name}:{CONTAINER_PORTS[name]}"
-
-    def service(self, service: Service) -> str:
-        return f"{'127.0.0.1' if self.local else service.name}:{service.port}"
-
-    def exporter(self, exporter: Exporter) -> str:
-        return f"{'127.0.0.1' if self.local else exporter.name}:{exporter.port}"
-
-    def sink_url(self, spec: Spec, receiver: str) -> str:
-        """The local notification sink's URL for one receiver (local target only)."""
-        return f"http://{self.component(spec, 'webhook')}/hooks/{receiver}"
-
-
-COMPOSE = Target("compose")
-LOCAL = Target("local")
-TARGETS = {t.name: t for t in (COMPOSE, LOCAL)}

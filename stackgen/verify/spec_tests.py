@@ -12,12 +12,12 @@ from pathlib import Path
 
 from stackgen.errors import ToolError
 from stackgen.model import RouteTest, Spec
-from stackgen.render.alert_tests import TEST_FILE, case_name
-from stackgen.render.stack import render_stack
-from stackgen.targets import COMPOSE
-from stackgen.verify.tools import materialise, run_tool
+from stackgen.pipeline import render_stack, write_scratch
+from stackgen.render.alert_tests import case_name
+from stackgen.targets.compose import COMPOSE
+from stackgen.targets.layout import ALERT_TESTS, ALERTMANAGER_CONFIG
+from stackgen.verify.tools import run_tool
 
-AM_CONFIG = "alertmanager/config.yml"
 _FAILED_CASE = re.compile(r"^\s+name: (.*),\s*$", re.MULTILINE)
 
 
@@ -33,7 +33,7 @@ def _alert_results(spec: Spec, folder: Path) -> list[CaseResult]:
     names = [case_name(alert, case) for alert in spec.alerts for case in alert.tests]
     if not names:
         return []
-    run = run_tool("promtool", ["test", "rules", TEST_FILE], cwd=folder)
+    run = run_tool("promtool", ["test", "rules", ALERT_TESTS], cwd=folder)
     if run.ok:
         return [CaseResult("alert", n, True) for n in names]
     failed = set(_FAILED_CASE.findall(run.output))
@@ -55,7 +55,7 @@ def route_case_name(test: RouteTest) -> str:
 
 
 def _route_result(test: RouteTest, folder: Path) -> CaseResult:
-    args = ["config", "routes", "test", f"--config.file={AM_CONFIG}",
+    args = ["config", "routes", "test", f"--config.file={ALERTMANAGER_CONFIG}",
             f"--verify.receivers={','.join(test.receivers)}",
             *(f"{k}={v}" for k, v in test.labels.items())]
     run = run_tool("amtool", args, cwd=folder)
@@ -67,7 +67,7 @@ def _route_result(test: RouteTest, folder: Path) -> CaseResult:
 def run_spec_tests(spec: Spec) -> list[CaseResult]:
     """Every alert and routing case of `spec`, each with its result. Raises ToolError if a tool is missing."""
     with tempfile.TemporaryDirectory(prefix="stackgen-test-") as tmp:
-        folder = materialise(render_stack(spec, COMPOSE), Path(tmp))
+        folder = write_scratch(render_stack(spec, COMPOSE), Path(tmp))
         results = _alert_results(spec, folder)
         tests = spec.routing.tests if spec.routing else ()
         results += [_route_result(t, folder) for t in tests]

@@ -5,12 +5,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from stackgen.errors import ToolError
-from stackgen.render.stack import Artifacts
 
 INSTALL_HINT = {
     "promtool": "install it with `apt-get install prometheus` or put Prometheus' promtool on PATH",
@@ -47,26 +45,3 @@ def run_tool(name: str, args: list[str], cwd: Path | None = None, timeout: float
     except subprocess.TimeoutExpired:
         raise ToolError(f"{name}: did not finish within {timeout:.0f}s") from None
     return ToolRun(command, proc.returncode, (proc.stdout + proc.stderr).strip())
-
-
-def materialise(artifacts: Artifacts, folder: Path) -> Path:
-    """Write artifacts into a scratch folder (for checking without touching the output)."""
-    for rel, data in {**artifacts.files, **{f"../{k}": v for k, v in artifacts.root_files.items()}}.items():
-        path = (folder / "generated" / rel).resolve()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    return folder / "generated"
-
-
-def check_with_tools(artifacts: Artifacts) -> list[ToolRun]:
-    """promtool and amtool over the rendered config; raises ToolError on the first refusal."""
-    with tempfile.TemporaryDirectory(prefix="stackgen-check-") as tmp:
-        out = materialise(artifacts, Path(tmp))
-        runs = [
-            run_tool("promtool", ["check", "config", "prometheus/prometheus.yml"], cwd=out),
-            run_tool("amtool", ["check-config", "alertmanager/config.yml"], cwd=out),
-        ]
-    for run in runs:
-        if not run.ok:
-            raise ToolError(f"{Path(run.command[0]).name} refused the rendered output:\n{run.output}")
-    return runs

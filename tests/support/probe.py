@@ -27,7 +27,8 @@ def post_json(url: str, body: Any, timeout: float = 5) -> Any:
     request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
                                      headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=timeout) as response:
-        return json.load(response)
+        data = response.read()
+        return json.loads(data) if data else None  # Alertmanager answers a posted alert with an empty body
 
 
 def wait_for(what: str, probe: Callable[[], T | None], timeout: float, every: float = 0.25) -> T:
@@ -69,6 +70,10 @@ class StackURLs:
     def am_alerts(self, alertname: str) -> list[dict]:
         """Alertmanager's alerts of one name, active, inhibited or silenced."""
         return get_json(f"{self.alertmanager}/api/v2/alerts", {"filter": f'alertname="{alertname}"'})
+
+    def post_alert(self, labels: dict[str, str], ends_at: str) -> None:
+        """Send Alertmanager an alert of our own (RFC 3339 `ends_at`), as Prometheus would."""
+        post_json(f"{self.alertmanager}/api/v2/alerts", [{"labels": labels, "endsAt": ends_at}])
 
     def notifications(self) -> list[dict]:
         return get_json(f"{self.sink}/notifications")

@@ -1,0 +1,1 @@
+"""Running a rendered stack on this machine: the native process runner and the notification sink."""

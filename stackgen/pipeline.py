@@ -1,0 +1,88 @@
+"""The one way a spec becomes files, used by every command.
+
+    load (spec files) -> check + naming lint -> processors (Spec -> Spec) -> target -> renderers
+    -> documents -> serialise -> one writer (or a --check diff, or a scratch folder for the tools)
+
+Each stage lives in its own package (spec/, process/, targets/, render/, output/); this module only
+joins them, so a command cannot skip a check or render differently from another.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from stackgen.errors import SpecIssue, UsageError
+from stackgen.model import Spec
+from stackgen.output.artifacts import Artifacts, serialise
+from stackgen.output.writer import check_artifacts, write_artifacts, write_scratch
+from stackgen.process import Processor, apply
+from stackgen.render.stack import render_documents
+from stackgen.spec.lint import load_linted
+from stackgen.targets.base import Placement, Target
+from stackgen.targets.layout import DEFAULT_OUT
+from stackgen.targets.registry import get_target
+
+__all__ = ["Loaded", "Processor", "build", "check", "load", "place", "prepare", "render_stack", "write",
+           "write_scratch"]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A checked spec, the naming-lint findings about it, and the file it came from (None: embedded)."""
+
+    spec: Spec
+    warnings: tuple[SpecIssue, ...]
+    path: Path | None
+
+
+def load(paths: Sequence[Path | None] = (), strict: bool = False) -> Loaded:
+    """Load and check a spec: no path is the embedded example. Several paths will be overlays, later.
+
+    Raises SpecError (with the lint findings as errors under `strict`).
+    """
+    given = [p for p in paths if p is not None]
+    if len(given) > 1:
+        raise UsageError(f"one spec file at a time (got {len(given)}); overlays are not supported yet")
+    path = given[0] if given else None
+    spec, warnings = load_linted(path, strict)
+    return Loaded(spec, tuple(warnings), path)
+
+
+def place(spec_path: Path | None, out: Path) -> Placement:
+    """Where the rendered files must find the spec and the output folder: relative to `out`'s parent.
+
+    That parent is where the compose file is written and where its commands run.
+    """
+    out = Path(os.path.abspath(out))
+    spec = None if spec_path is None else Path(os.path.relpath(os.path.abspath(spec_path), out.parent)).as_posix()
+    return Placement(out_name=out.name, spec=spec)
+
+
+def prepare(loaded: Loaded, processors: tuple[Processor, ...] = ()) -> Spec:
+    """The loaded spec through every processor, in order: the model the target and renderers see."""
+    return apply(loaded.spec, processors)
+
+
+def render_stack(spec: Spec, target: Target | str, placement: Placement = Placement()) -> Artifacts:
+    """Every file of `spec` for `target`, as bytes keyed by path. Pure."""
+    chosen = get_target(target) if isinstance(target, str) else target
+    return serialise(render_documents(spec, chosen, placement), spec.file)
+
+
+def build(loaded: Loaded, target: Target | str = "compose", out: Path = Path(DEFAULT_OUT),
+          processors: tuple[Processor, ...] = ()) -> Artifacts:
+    """A loaded spec through the processors, rendered for `target` as it will be written to `out`."""
+    return render_stack(prepare(loaded, processors), target, place(loaded.path, out))
+
+
+def write(artifacts: Artifacts, out: Path) -> list[str]:
+    """Replace the output folder with `artifacts` (see `output.writer`); returns the paths written."""
+    return write_artifacts(artifacts, out)
+
+
+def check(artifacts: Artifacts, out: Path) -> str:
+    """A unified diff from what is under `out` to `artifacts`; empty when up to date."""
+    return check_artifacts(artifacts, out)

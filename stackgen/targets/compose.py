@@ -1,0 +1,41 @@
+"""The compose target: containers on one compose network, reached by service name.
+
+Receivers deliver as the spec says. Besides the common configs it writes the compose file beside the
+output folder, which bind-mounts that folder and, for the demo service, the user's spec.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from stackgen.model import Exporter, Receiver, Service, Spec
+from stackgen.render.compose import CONTAINER_PORTS, render_compose_file
+from stackgen.targets.base import Document, Placement
+
+
+@dataclass(frozen=True)
+class ComposeTarget:
+    name: str = "compose"
+    summary: str = "containers on one compose network (docker compose)"
+
+    def component(self, spec: Spec, name: str) -> str:
+        # Prometheus scrapes itself inside its own container.
+        return f"{'localhost' if name == 'prometheus' else name}:{CONTAINER_PORTS[name]}"
+
+    def datasource_url(self, spec: Spec) -> str:
+        return f"http://prometheus:{CONTAINER_PORTS['prometheus']}"
+
+    def service(self, service: Service) -> str:
+        return f"{service.name}:{service.port}"
+
+    def exporter(self, exporter: Exporter) -> str:
+        return f"{exporter.name}:{exporter.port}"
+
+    def receiver(self, spec: Spec, receiver: Receiver) -> Receiver:
+        return receiver
+
+    def own_documents(self, spec: Spec, placement: Placement) -> tuple[Document, ...]:
+        return (render_compose_file(spec, placement),)
+
+
+COMPOSE = ComposeTarget()

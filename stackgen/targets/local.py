@@ -1,0 +1,45 @@
+"""The local target: native processes on 127.0.0.1, what `stackgen up` and the live tests run.
+
+Every receiver becomes a webhook to the local notification sink, so nothing leaves the machine.
+No extra files: the local runner starts the processes itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from stackgen.model import Exporter, Receiver, Service, Spec
+from stackgen.targets.base import Document, Placement
+
+HOST = "127.0.0.1"
+
+
+@dataclass(frozen=True)
+class LocalTarget:
+    name: str = "local"
+    summary: str = "processes on 127.0.0.1 (stackgen up)"
+
+    def component(self, spec: Spec, name: str) -> str:
+        return f"{HOST}:{spec.stack.ports[name]}"
+
+    def datasource_url(self, spec: Spec) -> str:
+        return f"http://{self.component(spec, 'prometheus')}"
+
+    def service(self, service: Service) -> str:
+        return f"{HOST}:{service.port}"
+
+    def exporter(self, exporter: Exporter) -> str:
+        return f"{HOST}:{exporter.port}"
+
+    def sink_url(self, spec: Spec, receiver: str) -> str:
+        """The local notification sink's URL for one receiver."""
+        return f"http://{self.component(spec, 'webhook')}/hooks/{receiver}"
+
+    def receiver(self, spec: Spec, receiver: Receiver) -> Receiver:
+        return Receiver(receiver.name, "webhook", {"url": self.sink_url(spec, receiver.name), "send_resolved": True})
+
+    def own_documents(self, spec: Spec, placement: Placement) -> tuple[Document, ...]:
+        return ()
+
+
+LOCAL = LocalTarget()

@@ -1,0 +1,41 @@
+"""Every example spec, for every target, passes the real promtool and amtool."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from conftest import SPECS, require_tool
+
+from stackgen.pipeline import render_stack, write_scratch
+from stackgen.spec.loader import load_spec
+from stackgen.targets.registry import TARGETS
+
+CASES = [(spec, target) for spec in SPECS for target in sorted(TARGETS)]
+
+
+@pytest.fixture(params=CASES, ids=[f"{s.stem}-{t}" for s, t in CASES])
+def rendered(request, tmp_path):
+    spec, target = request.param
+    return write_scratch(render_stack(load_spec(spec), TARGETS[target]), tmp_path)
+
+
+def run(*command, cwd):
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=60)
+
+
+def test_promtool_accepts_the_prometheus_config_and_its_rule_files(rendered):
+    result = run(require_tool("promtool"), "check", "config", "prometheus/prometheus.yml", cwd=rendered)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "SUCCESS: 2 rule files found" in result.stdout
+
+
+def test_promtool_accepts_each_rule_file(rendered):
+    result = run(require_tool("promtool"), "check", "rules", "prometheus/alerts.yml", "prometheus/recording.yml",
+                 cwd=rendered)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_amtool_accepts_the_alertmanager_config(rendered):
+    result = run(require_tool("amtool"), "check-config", "alertmanager/config.yml", cwd=rendered)
+    assert result.returncode == 0, result.stdout + result.stderr
