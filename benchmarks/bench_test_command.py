@@ -19,12 +19,11 @@ from pathlib import Path
 
 from bench_generate import Run, measure
 
-from stackgen.render.alert_tests import TEST_FILE
-from stackgen.render.stack import render_stack
+from stackgen.pipeline import render_stack, write_scratch
 from stackgen.spec.loader import load_spec
-from stackgen.targets import COMPOSE
-from stackgen.verify.spec_tests import AM_CONFIG
-from stackgen.verify.tools import find_tool, materialise
+from stackgen.targets.compose import COMPOSE
+from stackgen.targets.layout import ALERT_TESTS, ALERTMANAGER_CONFIG
+from stackgen.verify.tools import find_tool
 
 STACKGEN = Path(sys.executable).with_name("stackgen")
 
@@ -48,13 +47,13 @@ def main() -> None:
     runs: dict[str, list[Run]] = {"stackgen test": [], "promtool test rules": [], "amtool (all cases)": [],
                                     "stackgen --help": []}
     with tempfile.TemporaryDirectory(prefix="stackgen-bench-test-") as tmp:
-        folder = materialise(render_stack(spec, COMPOSE), Path(tmp))
-        amtool_cases = [[amtool, "config", "routes", "test", f"--config.file={AM_CONFIG}",
+        folder = write_scratch(render_stack(spec, COMPOSE), Path(tmp))
+        amtool_cases = [[amtool, "config", "routes", "test", f"--config.file={ALERTMANAGER_CONFIG}",
                          f"--verify.receivers={','.join(t.receivers)}", *(f"{k}={v}" for k, v in t.labels.items())]
                         for t in routes]
         for _ in range(args.repeat):
             runs["stackgen test"].append(measure([str(STACKGEN), "test", *([str(args.spec)] if args.spec else [])]))
-            runs["promtool test rules"].append(measure(in_folder([promtool, "test", "rules", TEST_FILE], folder)))
+            runs["promtool test rules"].append(measure(in_folder([promtool, "test", "rules", ALERT_TESTS], folder)))
             runs["amtool (all cases)"].append(total([measure(in_folder(case, folder)) for case in amtool_cases]))
             runs["stackgen --help"].append(measure([str(STACKGEN), "--help"]))
     wall = {name: statistics.median(r.wall for r in rs) for name, rs in runs.items()}
