@@ -238,8 +238,10 @@ def check_spec(source: Source, spec: SpecV1) -> list[SpecIssue]:
     """Every cross-field problem of a structurally valid spec, in file order."""
     from stackgen.spec.dashboard_checks import check_dashboards
     from stackgen.spec.secrets import check_secrets
+    from stackgen.spec.slo_checks import check_slos
 
     c = Checker(source, spec)
-    for check in (check_services, check_metrics, check_rules, check_routing, check_dashboards, check_secrets):
+    for check in (check_services, check_metrics, check_rules, check_routing, check_dashboards, check_secrets,
+                  check_slos):
         check(c)
     return sorted(c.issues, key=lambda i: i.line or 0)
