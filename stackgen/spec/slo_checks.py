@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from stackgen.process.slo import slo_problems
 from stackgen.process.slo_model import WINDOW_PLACEHOLDER
 from stackgen.process.slo_rules import ALERT_GROUP
+from stackgen.process.slo_tests import SLITestError, alert_tests
 
 if TYPE_CHECKING:
     from stackgen.spec.checks import Checker, SpecPath
@@ -55,30 +56,41 @@ def _queries(c: Checker, path: SpecPath, slo: SLO) -> None:
             c.expression(path + ("sli", key), WINDOW_PLACEHOLDER.sub("5m", query))
 
 
-def check_slos(c: Checker) -> None:
+def _check_one(c: Checker, path: SpecPath, slo: SLO, taken: set[str]) -> None:
     from stackgen.spec.build import build_slo
 
+    before = len(c.issues)
+    if not _one_form(c, path, slo):
+        return
+    _queries(c, path, slo)
+    model = build_slo(slo)
+    for key, message, hint in slo_problems(model, list(c.service_names), {m.name: m for m in c.spec.metrics}):
+        if key == "service":  # the spec's own reference check: the same did-you-mean as everywhere
+            c.reference(path + ("service",), slo.service, c.service_names, "service", "'services:'")
+            continue
+        c.add(path + _SPEC_KEYS.get(key, tuple(key.split("."))), message, hint)
+    if not slo.alerting.enabled:
+        return
+    if slo.alerting.tests and len(c.issues) == before:  # the cases are derived from a valid SLI only
+        try:
+            alert_tests(model)
+        except SLITestError as exc:
+            c.add(path + ("sli",), f"cannot derive alert tests: {exc}",
+                  "give errors and total one series selector each, or set alerting.tests: false")
+    for level, name in (("page", model.page_name), ("ticket", model.ticket_name)):
+        if name in taken:
+            c.add(path + ("alerting", level), f"the {level} alert's name '{name}' is taken by an alert of the spec",
+                  f"set alerting.{level}.name to another name")
+
+
+def check_slos(c: Checker) -> None:
     slos = c.spec.slos
     c.unique(((("slos", i, "name"), f"{s.service}-{s.name}") for i, s in enumerate(slos)), "SLO")
-    services = list(c.service_names)
-    metrics = {m.name: m for m in c.spec.metrics}
-    alerts = {a.name for g in c.spec.alert_groups for a in g.alerts}
-    if slos and any(g.name == ALERT_GROUP for g in c.spec.alert_groups):
-        group = next(i for i, g in enumerate(c.spec.alert_groups) if g.name == ALERT_GROUP)
+    groups = c.spec.alert_groups
+    if slos and any(g.name == ALERT_GROUP for g in groups):
+        group = next(i for i, g in enumerate(groups) if g.name == ALERT_GROUP)
         c.add(("alert_groups", group, "name"), f"the alert group name '{ALERT_GROUP}' is kept for SLO alerts",
               "rename the group")
+    taken = {a.name for g in groups for a in g.alerts}
     for i, slo in enumerate(slos):
-        path: SpecPath = ("slos", i)
-        if not _one_form(c, path, slo):
-            continue
-        _queries(c, path, slo)
-        model = build_slo(slo)
-        for key, message, hint in slo_problems(model, services, metrics):
-            if key == "service":  # the spec's own reference check: the same did-you-mean as everywhere
-                c.reference(path + ("service",), slo.service, c.service_names, "service", "'services:'")
-                continue
-            c.add(path + _SPEC_KEYS.get(key, tuple(key.split("."))), message, hint)
-        for level, name in (("page", model.page_name), ("ticket", model.ticket_name)):
-            if slo.alerting.enabled and name in alerts:
-                c.add(path + ("alerting", level), f"the {level} alert's name '{name}' is taken by an alert of the spec",
-                      f"set alerting.{level}.name to another name")
+        _check_one(c, ("slos", i), slo, taken)

@@ -48,6 +48,13 @@ BAD_SLOS = [
      f"{AVAILABILITY}.objectve: unknown key 'objectve' (did you mean 'objective'?)"),
     ("a label stackgen sets itself is refused", 'labels: {tier: "1"}', 'labels: {sloth_id: "1"}', "sloth_id",
      f"{AVAILABILITY}.labels.sloth_id: not a label name stackgen may set"),
+    ("an SLI whose series cannot be told apart cannot have generated tests",
+     'errors: sum(rate(http_requests_total{job="dashboard", status=~"5.."}[{{ window }}]))',
+     'errors: sum(rate(http_requests_total{status=~"5.."}[{{ window }}])) + sum(rate(http_errors_total[{{ window }}]))',
+     "    sli:\n      errors", f"{AVAILABILITY}.sli: cannot derive alert tests:"),
+    ("an SLO alert may not take the name of a spec alert", "name: login-latency\n",
+     "name: login-latency\n    alerting: {page: {name: DashboardDown}}\n", "page: {name: DashboardDown}",
+     f"{LATENCY}.alerting.page: the page alert's name 'DashboardDown' is taken by an alert of the spec"),
     ("two SLOs of a service may not share a name", "name: login-latency", "name: api-availability",
      "name: api-availability\n    description: Logins", f"{AVAILABILITY}.name: duplicate SLO "
                                                           "'dashboard-api-availability'"),
