@@ -6,7 +6,10 @@ Built once from a checked spec by `stackgen.spec.build`; renderers never see raw
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the SLO model lives with its processor, which imports this module
+    from stackgen.process.slo_model import SLO
 
 SEVERITIES = ("critical", "warning", "info")
 RUNBOOK_GUIDE = "docs/MONITORING.md"  # the rendered guide, relative to the output folder
@@ -273,6 +276,7 @@ class Spec:
     routing: Routing | None
     dashboards: tuple[Dashboard, ...]
     stack: Stack
+    slos: tuple[SLO, ...] = ()  # expanded into rules, alerts and a dashboard by process.slo; the guide reads them
 
     def runbook_link(self, alert: Alert) -> str:
         """The alert's own runbook URL, else its section in the rendered guide (relative to the output folder)."""

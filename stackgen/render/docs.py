@@ -13,6 +13,10 @@ import jinja2
 
 from stackgen import promql
 from stackgen.model import Alert, Metric, Receiver, Route, Spec
+from stackgen.process.fast import seconds
+from stackgen.process.slo_dashboard import slo_dashboard_uid
+from stackgen.process.slo_model import PAGE_WINDOWS, SLO, TICKET_WINDOWS, BucketSLI, BurnWindow, number
+from stackgen.process.slo_rules import exhausted_in, sli_queries
 from stackgen.render.compose import CONTAINER_PORTS, PASSWORD_VAR, secret_files
 from stackgen.targets.base import Placement
 from stackgen.targets.layout import COMPOSE_FILE, DEFAULT_OUT
@@ -99,6 +103,32 @@ def _alert(spec: Spec, alert: Alert, group_titles: dict[str, str]) -> dict:
     }
 
 
+def _budget_minutes(slo: SLO) -> str:
+    minutes = slo.error_budget * seconds(slo.window) / 60
+    return f"{number(round(minutes, 1))} minutes"
+
+
+def _burn(slo: SLO, window: BurnWindow) -> dict:
+    return {"factor": number(window.factor(slo.window)), "long": window.long, "short": window.short,
+            "share": number(window.budget_percent), "exhausted": exhausted_in(slo, window)}
+
+
+def _slo(spec: Spec, slo: SLO) -> dict:
+    """What the guide says about one objective: its promise, its budget and what each of its alerts asks for."""
+    alerts = {a.name: a for a in spec.alerts}
+    errors, total = sli_queries(slo, "5m")
+    sli = slo.sli
+    return {
+        "slo": slo, "objective": number(slo.objective), "budget": number(round(slo.error_budget * 100, 10)),
+        "budget_minutes": _budget_minutes(slo), "errors": errors, "total": total,
+        "latency": f"{sli.metric} at or under {sli.le}" if isinstance(sli, BucketSLI) else "",
+        "levels": [{"kind": kind, "alert": alerts.get(name), "windows": [_burn(slo, w) for w in windows]}
+                   for kind, name, windows in (("page", slo.page_name, PAGE_WINDOWS),
+                                               ("ticket", slo.ticket_name, TICKET_WINDOWS))],
+        "dashboard": next((d.title for d in spec.dashboards if d.uid == slo_dashboard_uid(spec)), ""),
+    }
+
+
 def _host(spec: Spec) -> str:
     bind = spec.stack.bind_address
     return "127.0.0.1" if bind in ("0.0.0.0", "::", "") else (f"[{bind}]" if ":" in bind else bind)
@@ -147,6 +177,7 @@ def guide_data(spec: Spec, placement: Placement) -> dict:
         "alerts": [_alert(spec, a, group_titles) for a in spec.alerts],
         "receivers": receivers,
         "routes": _routes(routing.routes) if routing else [],
+        "slos": [_slo(spec, s) for s in spec.slos],
     }
 
 

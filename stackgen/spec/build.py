@@ -10,10 +10,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from stackgen import model as m
+from stackgen.process import slo_model as slo
 from stackgen.promql import substitute_thresholds
 from stackgen.spec.v1 import dashboards as d
 from stackgen.spec.v1 import routing as r
 from stackgen.spec.v1 import rules
+from stackgen.spec.v1 import slos as s
 from stackgen.spec.v1.document import SpecV1
 
 Substitute = Callable[[str], str]
@@ -81,6 +83,23 @@ def _dashboard(dashboard: d.Dashboard, thresholds: dict[str, m.Threshold], sub: 
                    for row in dashboard.rows))
 
 
+def build_slo(spec_slo: s.SLO) -> slo.SLO:
+    """The processor's SLO of a spec SLO; the SLO checks read it too."""
+    sli, alerting = spec_slo.sli, spec_slo.alerting
+    form: slo.RatioSLI | slo.BucketSLI
+    if sli.latency is not None:
+        form = slo.BucketSLI(sli.latency.metric, sli.latency.le, sli.latency.selector)
+    else:  # the checks made sure the ratio form is complete
+        form = slo.RatioSLI(sli.errors or "", sli.total or "")
+    return slo.SLO(
+        service=spec_slo.service, name=spec_slo.name, objective=float(spec_slo.objective), sli=form,
+        window=spec_slo.window, description=spec_slo.description, labels=dict(spec_slo.labels),
+        alerting=slo.SLOAlerting(
+            enabled=alerting.enabled, page_severity=alerting.page.severity, ticket_severity=alerting.ticket.severity,
+            page_labels=dict(alerting.page.labels), ticket_labels=dict(alerting.ticket.labels),
+            page_name=alerting.page.name, ticket_name=alerting.ticket.name, tests=alerting.tests))
+
+
 def build_spec(spec: SpecV1 | Mapping[str, Any], file: str) -> m.Spec:
     """The domain model of a checked spec; `file` is the spec's path, of which the model keeps the base name."""
     if not isinstance(spec, SpecV1):
@@ -115,6 +134,7 @@ def build_spec(spec: SpecV1 | Mapping[str, Any], file: str) -> m.Spec:
                            for g in spec.alert_groups),
         routing=_routing(spec.routing),
         dashboards=tuple(_dashboard(x, thresholds, sub) for x in spec.dashboards),
+        slos=tuple(build_slo(x) for x in spec.slos),
         stack=m.Stack(bind_address=stack.bind_address, ports=stack.ports.model_dump(),
                       images=stack.images.model_dump(exclude_none=True)),
     )

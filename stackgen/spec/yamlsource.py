@@ -56,6 +56,8 @@ def format_path(path: Path, data: Any = None) -> str:
         if isinstance(part, int):
             item = node[part] if isinstance(node, list) and part < len(node) else None
             label = next((item[k] for k in NAME_KEYS if isinstance(item, dict) and isinstance(item.get(k), str)), None)
+            if out == "slos" and label and isinstance(item, dict) and isinstance(item.get("service"), str):
+                label = f"{item['service']}-{label}"  # an SLO is known by its id, as in its series' sloth_id
             out += f"[{label}]" if label else f"[{part}]"
         else:
             out += f".{part}" if out else str(part)

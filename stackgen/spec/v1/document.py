@@ -10,6 +10,7 @@ from stackgen.spec.v1.dashboards import Dashboard
 from stackgen.spec.v1.routing import Routing
 from stackgen.spec.v1.rules import AlertGroup, RecordingRule, Threshold
 from stackgen.spec.v1.services import Exporter, Metric, Service, System
+from stackgen.spec.v1.slos import SLO
 
 Size = Annotated[str, Strict(), StringConstraints(max_length=40, pattern=r"^[0-9]+(B|KB|MB|GB|TB|PB)$"),
                  Format("a size with a unit B, KB, MB, GB, TB or PB, e.g. 50GB")]
@@ -74,6 +75,9 @@ class SpecV1(SpecModel):
                                                                                 "description.")
     recording_rules: tuple[RecordingRule, ...] = Field(default=(), description="Series Prometheus precomputes.")
     alert_groups: tuple[AlertGroup, ...] = Field(default=(), description="Alerts, in rule groups.")
+    slos: tuple[SLO, ...] = Field(default=(), description="Service level objectives: each becomes burn-rate "
+                                                          "recording rules, page and ticket alerts, their tests "
+                                                          "and a dashboard row.")
     routing: Routing | None = Field(default=None, description="Who is told about which alert (Alertmanager).")
     dashboards: tuple[Dashboard, ...] = Field(default=(), description="Grafana dashboards.")
     stack: Stack = Field(default_factory=lambda: Stack(), description="The local monitoring stack: ports and images.")
