@@ -1,8 +1,9 @@
 """docker-compose.monitoring.yml: the stack as containers, written beside the output folder.
 
 Config is bind-mounted read-only from the output folder (`./<out_name>/...`); data lives in named
-volumes. The demo service mounts the user's spec by its path relative to this file; the embedded
-example has no file on disk, so its service serves the copy inside the package instead.
+volumes. The spec's services run their own images, or stackgen's demo service (`compose_service`).
+Prometheus takes `POST /-/reload` (as Alertmanager does), so a regenerated config is picked up
+without a restart.
 
 Nothing secret is written here: Grafana's admin password is a required variable (compose refuses to
 start without it) and each receiver secret is a compose secret read from `./secrets/`, mounted at the
@@ -16,17 +17,22 @@ import re
 from dataclasses import dataclass
 
 from stackgen.model import Exporter, Service, Spec
+from stackgen.render.compose_service import render_demo_dockerfile, service_container
 from stackgen.render.grafana_provisioning import DASHBOARDS_DIR as GRAFANA_DASHBOARDS  # inside the container
 from stackgen.spec.catalog import DEFAULT_IMAGES
 from stackgen.targets.base import Document, Placement
 from stackgen.targets.layout import (
     ALERTMANAGER_CONFIG,
     COMPOSE_FILE,
+    DASHBOARD_PROVIDER,
     DASHBOARDS_DIR,
+    DATASOURCES,
+    DEMO_DOCKERFILE,
     GUIDE,
     PROMETHEUS_CONFIG,
     PROVISIONING_DIR,
     folder_of,
+    relative,
 )
 
 CONTAINER_PORTS = {"prometheus": 9090, "alertmanager": 9093, "grafana": 3000}  # what the images listen on
@@ -37,7 +43,7 @@ PASSWORD_MISSING = f"set {PASSWORD_VAR} in the environment or in .env beside {CO
 # Not /etc/alertmanager: receiver secrets usually live under it, and Docker cannot create a
 # secret's mount point inside a read-only bind mount.
 ALERTMANAGER_CONFIG_DIR = "/etc/stackgen/alertmanager"
-SPEC_DIR = "/etc/stackgen/specs"
+GRAFANA_PROVISIONING = "/etc/grafana/provisioning"
 RESTART = "unless-stopped"
 
 
@@ -84,7 +90,7 @@ def _wget_check(port: int, path: str) -> dict:
             "interval": "30s", "timeout": "5s", "retries": 3, "start_period": "30s"}
 
 
-def _container(image: str | None, command: list | None = None, build: dict | None = None, **options) -> dict:
+def _container(image: str | None, command: list | None = None, build: dict | None = None, **options: object) -> dict:
     out: dict = {"image": image} if image else {"build": build}
     if command:
         out["command"] = command
@@ -105,6 +111,7 @@ def _prometheus(spec: Spec, out_name: str) -> dict:
                f"--storage.tsdb.retention.time={settings.retention_time}"]
     if settings.retention_size:
         command.append(f"--storage.tsdb.retention.size={settings.retention_size}")
+    command.append("--web.enable-lifecycle")  # POST /-/reload, as Alertmanager takes by default
     return _container(_image(spec, "prometheus"), command,
                       volumes=[_mounted(out_name, folder_of(PROMETHEUS_CONFIG), "/etc/prometheus"),
                                "prometheus-data:/prometheus"],
@@ -130,7 +137,11 @@ def _grafana(spec: Spec, out_name: str) -> dict:
            "GF_SECURITY_ADMIN_PASSWORD": f"${{{PASSWORD_VAR}:?{PASSWORD_MISSING}}}",
            "GF_USERS_ALLOW_SIGN_UP": "false", "GF_ANALYTICS_REPORTING_ENABLED": "false",
            "GF_ANALYTICS_CHECK_FOR_UPDATES": "false"}
-    volumes = ["grafana-data:/var/lib/grafana", _mounted(out_name, PROVISIONING_DIR, "/etc/grafana/provisioning")]
+    # Only the provisioning folders stackgen writes: the image's own empty plugins/ and alerting/ stay,
+    # so Grafana finds every folder it looks for.
+    volumes = ["grafana-data:/var/lib/grafana"] + [
+        _mounted(out_name, folder_of(path), f"{GRAFANA_PROVISIONING}/{relative(folder_of(path), PROVISIONING_DIR)}")
+        for path in (DATASOURCES, DASHBOARD_PROVIDER)]
     if spec.dashboards:
         volumes.append(_mounted(out_name, DASHBOARDS_DIR, GRAFANA_DASHBOARDS))
         env["GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH"] = f"{GRAFANA_DASHBOARDS}/{spec.dashboards[0].uid}.json"
@@ -140,40 +151,21 @@ def _grafana(spec: Spec, out_name: str) -> dict:
 
 
 def _node_exporter(spec: Spec, exporter: Exporter) -> dict:
-    # The host's filesystems, read-only, so the exporter reports the host rather than its container.
+    # The host's /proc, /sys and / as three read-only mounts, so the exporter reports the host rather than
+    # its container; unlike one `/:/host:ro,rslave` mount, this needs no shared mount propagation, which
+    # Docker Desktop, rootless Docker and NAS hosts do not offer.
     return _container(exporter.image or _image(spec, "node_exporter"),
-                      ["--path.rootfs=/host", f"--web.listen-address=:{exporter.port}"],
-                      pid="host", volumes=["/:/host:ro,rslave"], healthcheck=_wget_check(exporter.port, "/"))
-
-
-def _demo_spec(spec: Spec, placement: Placement) -> tuple[list[str], list[dict]]:
-    """The spec argument of `stackgen serve` in the container, and the mount that puts it there.
-
-    The user's spec is mounted from its path relative to the compose file (long syntax: a missing file
-    is an error at start, not an empty folder made by Docker). The embedded example is in the package.
-    """
-    if placement.spec is None:
-        return [], []
-    in_container = f"{SPEC_DIR}/{spec.file}"
-    source = placement.spec if placement.spec.startswith("../") else f"./{placement.spec}"
-    return [in_container], [{"type": "bind", "source": source, "target": in_container, "read_only": True}]
+                      ["--path.procfs=/host/proc", "--path.sysfs=/host/sys", "--path.rootfs=/rootfs",
+                       f"--web.listen-address=:{exporter.port}"],
+                      volumes=["/proc:/host/proc:ro", "/sys:/host/sys:ro", "/:/rootfs:ro"],
+                      healthcheck=_wget_check(exporter.port, "/"))
 
 
 def _service(spec: Spec, service: Service, placement: Placement) -> dict:
-    """The spec's service: its own image when the spec names one, else stackgen's demo service."""
-    ports = [_port(spec, service.port, service.port)]
-    if service.image:
-        return _container(service.image, list(service.command), ports=ports)
-    spec_arg, mounts = _demo_spec(spec, placement)
-    command = list(service.command) or ["stackgen", "serve", *spec_arg, "--service", service.name,
-                                        "--host", "0.0.0.0", "--port", str(service.port)]
-    path = service.health.get("live") or service.health.get("basic") or service.metrics_path
-    url = f"{service.scheme}://127.0.0.1:{service.port}{path}"
-    probe = f"import urllib.request; urllib.request.urlopen({url!r}, timeout=4)"
-    return _container(None, command, build={"context": ".", "dockerfile": "Dockerfile"}, ports=ports,
-                      volumes=mounts,
-                      healthcheck={"test": ["CMD", "python", "-c", probe], "interval": "30s", "timeout": "5s",
-                                   "retries": 3, "start_period": "20s"})
+    parts = service_container(spec, service, placement)
+    return _container(parts.get("image"), parts["command"], build=parts.get("build"),
+                      ports=[_port(spec, service.port, service.port)], volumes=parts["volumes"],
+                      healthcheck=parts["healthcheck"])
 
 
 def render_compose(spec: Spec, placement: Placement) -> dict:
@@ -206,7 +198,10 @@ def compose_comments(spec: Spec, out_name: str) -> str:
     return "".join(f"# {line}\n" for line in lines)
 
 
-def render_compose_file(spec: Spec, placement: Placement) -> Document:
-    """The compose file, to be written beside the output folder."""
-    return Document(COMPOSE_FILE, render_compose(spec, placement), "yaml", beside=True,
-                    comments=compose_comments(spec, placement.out_name))
+def render_compose_file(spec: Spec, placement: Placement) -> tuple[Document, ...]:
+    """The compose file, to be written beside the output folder, and the demo image it builds, if any."""
+    compose = render_compose(spec, placement)
+    docs = [Document(COMPOSE_FILE, compose, "yaml", beside=True, comments=compose_comments(spec, placement.out_name))]
+    if any("build" in container for container in compose["services"].values()):
+        docs.append(Document(DEMO_DOCKERFILE, render_demo_dockerfile(), "text"))
+    return tuple(docs)

@@ -40,8 +40,9 @@ def render_dashboard_provider(spec: Spec) -> dict:
             "orgId": 1,
             "folder": spec.title,
             "type": "file",
-            # The spec is the source of truth: edits in the UI would be lost at the next generate.
-            "disableDeletion": True,
+            # The spec is the source of truth: edits in the UI would be lost at the next generate, and a
+            # dashboard the spec no longer produces disappears from Grafana as its file does.
+            "disableDeletion": False,
             "allowUiUpdates": False,
             "updateIntervalSeconds": 30,
             "options": {"path": DASHBOARDS_DIR, "foldersFromFilesStructure": False},

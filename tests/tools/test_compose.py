@@ -11,6 +11,7 @@ import pytest
 import yaml
 from conftest import ROOT, SPECS, require_tool
 
+import stackgen
 from stackgen.model import Spec
 from stackgen.pipeline import place, render_stack, write_scratch
 from stackgen.render.compose import COMPOSE_FILE, PASSWORD_VAR, render_compose, secret_files
@@ -19,6 +20,8 @@ from stackgen.targets.base import Placement
 from stackgen.targets.registry import COMPOSE, TARGETS
 
 EMBEDDED = Placement()  # the embedded example, rendered into ./generated
+# A release tag, and the digest of its multi-arch index: every host pulls the same bytes.
+PINNED = re.compile(r"^[\w./-]+:v?\d+(\.\d+)+@sha256:[0-9a-f]{64}$")
 
 PATRONUS = (ROOT / "specs" / "patronus.yaml").read_text()
 # A secret written as a value; `PASSWORD=$(...)` in the guide's quick start computes one, so it is allowed.
@@ -87,9 +90,9 @@ def test_every_container_is_pinned_healthchecked_restarted_and_on_the_one_networ
         assert service["restart"] == "unless-stopped", name
         assert service["healthcheck"]["test"][0] == "CMD", name
         if "image" in service:
-            assert re.match(r"^[\w./-]+:v?\d+(\.\d+)+$", service["image"]), f"{name}: unpinned {service['image']}"
+            assert PINNED.match(service["image"]), f"{name}: unpinned {service['image']}"
         else:
-            assert service["build"] == {"context": ".", "dockerfile": "Dockerfile"}, name
+            assert service["build"] == {"context": "./generated/service"}, name
 
 
 @pytest.mark.parametrize("spec_path", SPECS, ids=[s.stem for s in SPECS])
@@ -141,7 +144,7 @@ def test_prometheus_retention_flags_come_from_the_spec(tmp_path, old, new, expec
     ("    port: 8443\n", "    port: 8443\n    image: registry.example.com/dashboard:2.1.0\n", "dashboard", "image",
      "registry.example.com/dashboard:2.1.0"),
     ("  - kind: node\n    port: 9100\n", "  - kind: node\n    port: 9101\n", "node-exporter", "command",
-     ["--path.rootfs=/host", "--web.listen-address=:9101"]),
+     ["--path.procfs=/host/proc", "--path.sysfs=/host/sys", "--path.rootfs=/rootfs", "--web.listen-address=:9101"]),
 ], ids=["an image override replaces the default pin", "the bind address and ports come from the stack section",
         "a service naming its image runs that image", "the exporter listens on its spec port"])
 def test_the_stack_section_and_services_shape_the_containers(tmp_path, old, new, service, key, expected):
@@ -208,9 +211,45 @@ def test_the_serve_command_the_container_runs_accepts_every_option_it_is_given(c
         assert option in help_text
 
 
-def test_the_dockerfile_installs_the_package_and_leaves_the_spec_to_the_mount():
-    dockerfile = (ROOT / "Dockerfile").read_text()
-    assert "pip install --no-cache-dir ." in dockerfile and "COPY stackgen ./stackgen" in dockerfile
-    assert "USER " in dockerfile  # not root
-    ignored = (ROOT / ".dockerignore").read_text().split()
-    assert {".venv", ".git", "secrets", ".env"} <= set(ignored)
+def test_the_demo_service_is_built_from_the_dockerfile_generate_writes_into_the_output_folder():
+    artifacts = render_stack(load_spec(None), COMPOSE)
+    dockerfile = artifacts.files["service/Dockerfile"].decode()
+    assert dockerfile.startswith("# The instrumented demo service")
+    assert f"ARG STACKGEN_REQUIREMENT=stackgen=={stackgen.__version__}\n" in dockerfile
+    assert 'pip install --no-cache-dir "$STACKGEN_REQUIREMENT"' in dockerfile
+    assert "\nUSER 10001\n" in dockerfile  # not root
+    assert "COPY" not in dockerfile  # nothing from a source tree: the build context is the Dockerfile alone
+
+
+def test_a_spec_whose_services_all_name_images_gets_no_dockerfile(tmp_path):
+    spec = spec_with(tmp_path, "    port: 8443\n", "    port: 8443\n    image: registry.example.com/dashboard:2.1.0\n")
+    artifacts = render_stack(spec, COMPOSE)
+    assert "service/Dockerfile" not in artifacts.files
+    container = yaml.safe_load(artifacts.root_files[COMPOSE_FILE])["services"]["dashboard"]
+    assert "build" not in container and container["image"] == "registry.example.com/dashboard:2.1.0"
+    assert container["healthcheck"]["test"][:3] == ["CMD", "python3", "-c"]
+    assert "'http://127.0.0.1:8443/health/live'" in container["healthcheck"]["test"][3]
+
+
+def test_node_exporter_mounts_proc_sys_and_root_separately_read_only_without_shared_propagation():
+    exporter = render_compose(load_spec(None), EMBEDDED)["services"]["node-exporter"]
+    assert exporter["volumes"] == ["/proc:/host/proc:ro", "/sys:/host/sys:ro", "/:/rootfs:ro"]
+    assert "pid" not in exporter
+    assert not any("rslave" in v or "rshared" in v for v in exporter["volumes"])
+
+
+def test_grafana_mounts_only_the_provisioning_folders_stackgen_writes(tmp_path):
+    root = rendered_root(SPECS[0], tmp_path)
+    grafana = yaml.safe_load((root / COMPOSE_FILE).read_text())["services"]["grafana"]
+    provisioning = [v for v in grafana["volumes"] if "/etc/grafana/provisioning" in v]
+    assert provisioning == ["./generated/grafana/provisioning/datasources:/etc/grafana/provisioning/datasources:ro",
+                            "./generated/grafana/provisioning/dashboards:/etc/grafana/provisioning/dashboards:ro"]
+    written = sorted(p.name for p in (root / "generated" / "grafana" / "provisioning").iterdir())
+    assert written == ["dashboards", "datasources"]
+
+
+def test_prometheus_takes_a_reload_over_http():
+    command = render_compose(load_spec(None), EMBEDDED)["services"]["prometheus"]["command"]
+    assert "--web.enable-lifecycle" in command
+    assert not any(flag == "--storage.tsdb.retention" or flag.startswith("--storage.tsdb.retention=")
+                   for flag in command)  # removed in Prometheus 3
