@@ -12,6 +12,7 @@ import yaml
 from conftest import ROOT, SPECS, require_tool
 
 import stackgen
+from stackgen.errors import SpecError
 from stackgen.model import Spec
 from stackgen.pipeline import place, render_stack, write_scratch
 from stackgen.render.compose import COMPOSE_FILE, PASSWORD_VAR, render_compose, secret_files
@@ -24,6 +25,7 @@ EMBEDDED = Placement()  # the embedded example, rendered into ./generated
 PINNED = re.compile(r"^[\w./-]+:v?\d+(\.\d+)+@sha256:[0-9a-f]{64}$")
 
 PATRONUS = (ROOT / "specs" / "patronus.yaml").read_text()
+DEMO = "    demo: true  # stackgen serve runs it in the compose stack\n"
 # A secret written as a value; `PASSWORD=$(...)` in the guide's quick start computes one, so it is allowed.
 SECRET_LITERALS = re.compile(r"\b(api_url|routing_key|auth_password):|password=(?!\$)", re.I)
 
@@ -141,7 +143,7 @@ def test_prometheus_retention_flags_come_from_the_spec(tmp_path, old, new, expec
      "grafana/grafana:11.4.0"),
     ("routing:\n", "stack:\n  bind_address: 0.0.0.0\n  ports: {grafana: 3300}\nrouting:\n", "grafana", "ports",
      ["0.0.0.0:3300:3000"]),
-    ("    port: 8443\n", "    port: 8443\n    image: registry.example.com/dashboard:2.1.0\n", "dashboard", "image",
+    (DEMO, "    image: registry.example.com/dashboard:2.1.0\n", "dashboard", "image",
      "registry.example.com/dashboard:2.1.0"),
     ("  - kind: node\n    port: 9100\n", "  - kind: node\n    port: 9101\n", "node-exporter", "command",
      ["--path.procfs=/host/proc", "--path.sysfs=/host/sys", "--path.rootfs=/rootfs", "--web.listen-address=:9101"]),
@@ -222,7 +224,7 @@ def test_the_demo_service_is_built_from_the_dockerfile_generate_writes_into_the_
 
 
 def test_a_spec_whose_services_all_name_images_gets_no_dockerfile(tmp_path):
-    spec = spec_with(tmp_path, "    port: 8443\n", "    port: 8443\n    image: registry.example.com/dashboard:2.1.0\n")
+    spec = spec_with(tmp_path, DEMO, "    image: registry.example.com/dashboard:2.1.0\n")
     artifacts = render_stack(spec, COMPOSE)
     assert "service/Dockerfile" not in artifacts.files
     container = yaml.safe_load(artifacts.root_files[COMPOSE_FILE])["services"]["dashboard"]
@@ -253,3 +255,17 @@ def test_prometheus_takes_a_reload_over_http():
     assert "--web.enable-lifecycle" in command
     assert not any(flag == "--storage.tsdb.retention" or flag.startswith("--storage.tsdb.retention=")
                    for flag in command)  # removed in Prometheus 3
+
+
+@pytest.mark.parametrize("new, message", [
+    ("", "no 'image:' and no 'demo: true': add 'image: <your service image>' to run your service, or 'demo: true' "
+         "to run stackgen's demo service"),
+    (DEMO + "    image: registry.example.com/dashboard:2.1.0\n",
+     "'image:' and 'demo: true' exclude each other: keep 'image:' to run your service, or 'demo: true' to run "
+     "stackgen's demo"),
+], ids=["a service with neither an image nor demo is refused", "a service with both is refused"])
+def test_a_service_must_say_what_runs_it_with_a_located_error(tmp_path, new, message):
+    with pytest.raises(SpecError) as error:
+        spec_with(tmp_path, DEMO, new)
+    line = PATRONUS[:PATRONUS.index("  - name: dashboard")].count("\n") + 1
+    assert f"edited.yaml:{line}: services[dashboard]: {message}" in str(error.value)
