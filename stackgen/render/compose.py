@@ -45,6 +45,10 @@ PASSWORD_MISSING = f"set {PASSWORD_VAR} in the environment or in .env beside {CO
 ALERTMANAGER_CONFIG_DIR = "/etc/stackgen/alertmanager"
 GRAFANA_PROVISIONING = "/etc/grafana/provisioning"
 RESTART = "unless-stopped"
+NO_NEW_PRIVILEGES = "no-new-privileges:true"
+# Ceilings for one host's stack; Prometheus 3 sets its GOMEMLIMIT from its container's limit.
+MEMORY_LIMITS = {"prometheus": "2g", "alertmanager": "256m", "grafana": "512m", "node_exporter": "128m",
+                 "demo": "256m"}
 
 
 @dataclass(frozen=True)
@@ -90,11 +94,22 @@ def _wget_check(port: int, path: str) -> dict:
             "interval": "30s", "timeout": "5s", "retries": 3, "start_period": "30s"}
 
 
-def _container(image: str | None, command: list | None = None, build: dict | None = None, **options: object) -> dict:
+def _hardened(memory: str | None) -> dict:
+    """What every container stackgen knows the needs of runs with: a read-only root (data in volumes, scratch
+    in a tmpfs), no capabilities, no privilege gain through setuid, and a memory ceiling."""
+    if memory is None:  # the user's own image: only what cannot break a well-behaved process
+        return {"security_opt": [NO_NEW_PRIVILEGES]}
+    return {"read_only": True, "tmpfs": ["/tmp"], "cap_drop": ["ALL"], "security_opt": [NO_NEW_PRIVILEGES],
+            "mem_limit": memory}
+
+
+def _container(image: str | None, command: list | None = None, build: dict | None = None, *,
+               memory: str | None, **options: object) -> dict:
     out: dict = {"image": image} if image else {"build": build}
     if command:
         out["command"] = command
     out.update({k: v for k, v in options.items() if v})
+    out.update(_hardened(memory))
     out["networks"] = [NETWORK]
     out["restart"] = RESTART
     return out
@@ -112,7 +127,7 @@ def _prometheus(spec: Spec, out_name: str) -> dict:
     if settings.retention_size:
         command.append(f"--storage.tsdb.retention.size={settings.retention_size}")
     command.append("--web.enable-lifecycle")  # POST /-/reload, as Alertmanager takes by default
-    return _container(_image(spec, "prometheus"), command,
+    return _container(_image(spec, "prometheus"), command, memory=MEMORY_LIMITS["prometheus"],
                       volumes=[_mounted(out_name, folder_of(PROMETHEUS_CONFIG), "/etc/prometheus"),
                                "prometheus-data:/prometheus"],
                       ports=[_port(spec, spec.stack.ports["prometheus"], port)],
@@ -122,9 +137,11 @@ def _prometheus(spec: Spec, out_name: str) -> dict:
 def _alertmanager(spec: Spec, out_name: str) -> dict:
     port = CONTAINER_PORTS["alertmanager"]
     secrets = [{"source": s.name, "target": s.target} for s in secret_files(spec)]
+    # An empty cluster address turns off the gossip port (9094): one Alertmanager, nothing to peer with.
     return _container(_image(spec, "alertmanager"),
                       [f"--config.file={ALERTMANAGER_CONFIG_DIR}/{posixpath.basename(ALERTMANAGER_CONFIG)}",
-                       "--storage.path=/alertmanager"],
+                       "--storage.path=/alertmanager", "--cluster.listen-address="],
+                      memory=MEMORY_LIMITS["alertmanager"],
                       volumes=[_mounted(out_name, folder_of(ALERTMANAGER_CONFIG), ALERTMANAGER_CONFIG_DIR),
                                "alertmanager-data:/alertmanager"],
                       secrets=secrets, ports=[_port(spec, spec.stack.ports["alertmanager"], port)],
@@ -145,7 +162,7 @@ def _grafana(spec: Spec, out_name: str) -> dict:
     if spec.dashboards:
         volumes.append(_mounted(out_name, DASHBOARDS_DIR, GRAFANA_DASHBOARDS))
         env["GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH"] = f"{GRAFANA_DASHBOARDS}/{spec.dashboards[0].uid}.json"
-    return _container(_image(spec, "grafana"), environment=env, volumes=volumes,
+    return _container(_image(spec, "grafana"), memory=MEMORY_LIMITS["grafana"], environment=env, volumes=volumes,
                       ports=[_port(spec, spec.stack.ports["grafana"], port)], depends_on=["prometheus"],
                       healthcheck=_wget_check(port, "/api/health"))
 
@@ -156,14 +173,15 @@ def _node_exporter(spec: Spec, exporter: Exporter) -> dict:
     # Docker Desktop, rootless Docker and NAS hosts do not offer.
     return _container(exporter.image or _image(spec, "node_exporter"),
                       ["--path.procfs=/host/proc", "--path.sysfs=/host/sys", "--path.rootfs=/rootfs",
-                       f"--web.listen-address=:{exporter.port}"],
+                       f"--web.listen-address=:{exporter.port}"], memory=MEMORY_LIMITS["node_exporter"],
                       volumes=["/proc:/host/proc:ro", "/sys:/host/sys:ro", "/:/rootfs:ro"],
                       healthcheck=_wget_check(exporter.port, "/"))
 
 
 def _service(spec: Spec, service: Service, placement: Placement) -> dict:
     parts = service_container(spec, service, placement)
-    return _container(parts.get("image"), parts["command"], build=parts.get("build"),
+    memory = MEMORY_LIMITS["demo"] if "build" in parts else None
+    return _container(parts.get("image"), parts["command"], build=parts.get("build"), memory=memory,
                       ports=[_port(spec, service.port, service.port)], volumes=parts["volumes"],
                       healthcheck=parts["healthcheck"])
 

@@ -269,3 +269,24 @@ def test_a_service_must_say_what_runs_it_with_a_located_error(tmp_path, new, mes
         spec_with(tmp_path, DEMO, new)
     line = PATRONUS[:PATRONUS.index("  - name: dashboard")].count("\n") + 1
     assert f"edited.yaml:{line}: services[dashboard]: {message}" in str(error.value)
+
+
+@pytest.mark.parametrize("spec_path", SPECS, ids=[s.stem for s in SPECS])
+def test_every_container_stackgen_knows_runs_read_only_without_capabilities_and_with_a_memory_ceiling(spec_path):
+    for name, service in render_compose(load_spec(spec_path), EMBEDDED)["services"].items():
+        assert service["read_only"] is True and service["tmpfs"] == ["/tmp"], name
+        assert service["cap_drop"] == ["ALL"], name
+        assert service["security_opt"] == ["no-new-privileges:true"], name
+        assert re.fullmatch(r"\d+[mg]", service["mem_limit"]), name
+
+
+def test_a_users_own_image_gets_no_new_privileges_but_keeps_its_filesystem_and_memory(tmp_path):
+    spec = spec_with(tmp_path, DEMO, "    image: registry.example.com/dashboard:2.1.0\n")
+    service = render_compose(spec, EMBEDDED)["services"]["dashboard"]
+    assert service["security_opt"] == ["no-new-privileges:true"]
+    assert not {"read_only", "cap_drop", "mem_limit"} & set(service)
+
+
+def test_alertmanager_runs_without_its_cluster_port():
+    command = render_compose(load_spec(None), EMBEDDED)["services"]["alertmanager"]["command"]
+    assert "--cluster.listen-address=" in command
