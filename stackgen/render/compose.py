@@ -5,9 +5,10 @@ volumes. The spec's services run their own images, or stackgen's demo service (`
 Prometheus takes `POST /-/reload` (as Alertmanager does), so a regenerated config is picked up
 without a restart.
 
-Nothing secret is written here: Grafana's admin password is a required variable (compose refuses to
-start without it) and each receiver secret is a compose secret read from `./secrets/`, mounted at the
-exact path the spec's `*_file` field names.
+Nothing secret is written here: Grafana's admin password and each receiver secret are compose secrets
+read from `./secrets/`; Grafana reads its password from the mounted file (`GF_SECURITY_ADMIN_PASSWORD__FILE`),
+so it is never in an environment variable, and each receiver secret is mounted at the exact path the spec's
+`*_file` field names.
 """
 
 from __future__ import annotations
@@ -38,8 +39,9 @@ from stackgen.targets.layout import (
 CONTAINER_PORTS = {"prometheus": 9090, "alertmanager": 9093, "grafana": 3000}  # what the images listen on
 NETWORK = "monitoring"
 SECRETS_DIR = "secrets"
-PASSWORD_VAR = "GRAFANA_ADMIN_PASSWORD"
-PASSWORD_MISSING = f"set {PASSWORD_VAR} in the environment or in .env beside {COMPOSE_FILE}"
+PASSWORD_SECRET = "grafana_admin_password"
+PASSWORD_FILE = f"{SECRETS_DIR}/{PASSWORD_SECRET}"  # beside the compose file
+PASSWORD_TARGET = f"/run/secrets/{PASSWORD_SECRET}"  # inside the Grafana container
 # Not /etc/alertmanager: receiver secrets usually live under it, and Docker cannot create a
 # secret's mount point inside a read-only bind mount.
 ALERTMANAGER_CONFIG_DIR = "/etc/stackgen/alertmanager"
@@ -151,7 +153,7 @@ def _alertmanager(spec: Spec, out_name: str) -> dict:
 def _grafana(spec: Spec, out_name: str) -> dict:
     port = CONTAINER_PORTS["grafana"]
     env = {"GF_SECURITY_ADMIN_USER": "admin",
-           "GF_SECURITY_ADMIN_PASSWORD": f"${{{PASSWORD_VAR}:?{PASSWORD_MISSING}}}",
+           "GF_SECURITY_ADMIN_PASSWORD__FILE": PASSWORD_TARGET,
            "GF_USERS_ALLOW_SIGN_UP": "false", "GF_ANALYTICS_REPORTING_ENABLED": "false",
            "GF_ANALYTICS_CHECK_FOR_UPDATES": "false"}
     # Only the provisioning folders stackgen writes: the image's own empty plugins/ and alerting/ stay,
@@ -163,6 +165,7 @@ def _grafana(spec: Spec, out_name: str) -> dict:
         volumes.append(_mounted(out_name, DASHBOARDS_DIR, GRAFANA_DASHBOARDS))
         env["GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH"] = f"{GRAFANA_DASHBOARDS}/{spec.dashboards[0].uid}.json"
     return _container(_image(spec, "grafana"), memory=MEMORY_LIMITS["grafana"], environment=env, volumes=volumes,
+                      secrets=[{"source": PASSWORD_SECRET, "target": PASSWORD_TARGET}],
                       ports=[_port(spec, spec.stack.ports["grafana"], port)], depends_on=["prometheus"],
                       healthcheck=_wget_check(port, "/api/health"))
 
@@ -200,16 +203,15 @@ def render_compose(spec: Spec, placement: Placement) -> dict:
         "networks": {NETWORK: {}},
         "volumes": {"prometheus-data": {}, "alertmanager-data": {}, "grafana-data": {}},
     }
-    secrets = secret_files(spec)
-    if secrets:
-        compose["secrets"] = {s.name: {"file": s.source} for s in secrets}
+    compose["secrets"] = {PASSWORD_SECRET: {"file": f"./{PASSWORD_FILE}"},
+                          **{s.name: {"file": s.source} for s in secret_files(spec)}}
     return compose
 
 
 def compose_comments(spec: Spec, out_name: str) -> str:
     """What the stack needs before `docker compose up`, as YAML comments under the header."""
     lines = [f"Start: docker compose -f {COMPOSE_FILE} up -d  (see {out_name}/{GUIDE})",
-             f"Needs {PASSWORD_VAR} in the environment or in .env beside this file."]
+             f"Needs Grafana's admin password in {PASSWORD_FILE}."]
     secrets = secret_files(spec)
     if secrets:
         lines.append("Needs the receiver secrets as files: " + ", ".join(s.source[2:] for s in secrets) + ".")

@@ -13,7 +13,7 @@ import jinja2
 
 from stackgen import promql
 from stackgen.model import Alert, Metric, Receiver, Route, Spec
-from stackgen.render.compose import CONTAINER_PORTS, PASSWORD_VAR, secret_files
+from stackgen.render.compose import CONTAINER_PORTS, PASSWORD_FILE, secret_files
 from stackgen.targets.base import Placement
 from stackgen.targets.layout import COMPOSE_FILE, DEFAULT_OUT
 
@@ -125,7 +125,7 @@ def guide_data(spec: Spec, placement: Placement) -> dict:
         if alert.threshold:
             used_by.setdefault(alert.threshold, []).append(f"{alert.name} ({alert.severity})")
     return {
-        "spec": spec, "compose_file": COMPOSE_FILE, "password_var": PASSWORD_VAR,
+        "spec": spec, "compose_file": COMPOSE_FILE, "password_file": PASSWORD_FILE,
         "generate": generate_command(placement),
         "secrets": [{"file": s.source[2:], "target": s.target, "receivers": ", ".join(s.receivers),
                      "what": SECRET_WHAT.get(_secret_key(routing.receivers if routing else (), s.target), "the secret")}

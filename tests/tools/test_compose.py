@@ -15,7 +15,7 @@ import stackgen
 from stackgen.errors import SpecError
 from stackgen.model import Spec
 from stackgen.pipeline import place, render_stack, write_scratch
-from stackgen.render.compose import COMPOSE_FILE, PASSWORD_VAR, render_compose, secret_files
+from stackgen.render.compose import COMPOSE_FILE, PASSWORD_FILE, render_compose, secret_files
 from stackgen.spec.loader import load_spec
 from stackgen.targets.base import Placement
 from stackgen.targets.registry import COMPOSE, TARGETS
@@ -52,22 +52,17 @@ def spec_with(tmp_path: Path, old: str, new: str) -> Spec:
 
 @pytest.mark.parametrize("spec_path", SPECS, ids=[s.stem for s in SPECS])
 def test_docker_compose_accepts_the_rendered_file_of_every_spec(spec_path, tmp_path):
-    result = compose_config(rendered_root(spec_path, tmp_path), {PASSWORD_VAR: "only-for-this-test"})
+    result = compose_config(rendered_root(spec_path, tmp_path), {})  # no variable needed: secrets are files
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("env", [{}, {PASSWORD_VAR: ""}], ids=["unset", "empty"])
-def test_docker_compose_refuses_the_file_without_a_grafana_password_and_says_how_to_set_it(env, tmp_path):
-    result = compose_config(rendered_root(SPECS[0], tmp_path), env)
-    assert result.returncode != 0
-    assert f"set {PASSWORD_VAR} in the environment or in .env beside {COMPOSE_FILE}" in result.stderr
-
-
-def test_docker_compose_reads_the_grafana_password_from_the_env_file_beside_it(tmp_path):
-    root = rendered_root(SPECS[0], tmp_path)
-    (root / ".env").write_text(f"{PASSWORD_VAR}=from-the-env-file\n")
-    result = compose_config(root, {})
-    assert result.returncode == 0, result.stdout + result.stderr
+def test_grafana_reads_its_password_from_a_secret_file_not_from_the_environment(tmp_path):
+    compose = yaml.safe_load((rendered_root(SPECS[0], tmp_path) / COMPOSE_FILE).read_text())
+    grafana = compose["services"]["grafana"]
+    assert grafana["environment"]["GF_SECURITY_ADMIN_PASSWORD__FILE"] == "/run/secrets/grafana_admin_password"
+    assert "GF_SECURITY_ADMIN_PASSWORD" not in grafana["environment"]
+    assert grafana["secrets"] == [{"source": "grafana_admin_password", "target": "/run/secrets/grafana_admin_password"}]
+    assert compose["secrets"]["grafana_admin_password"] == {"file": f"./{PASSWORD_FILE}"}
 
 
 @pytest.mark.parametrize("spec_path", SPECS, ids=[s.stem for s in SPECS])
@@ -77,10 +72,7 @@ def test_no_rendered_file_holds_a_secret_or_a_default_password(spec_path, target
     for name, data in {**artifacts.files, **artifacts.root_files}.items():
         text = data.decode()
         assert not SECRET_LITERALS.search(text), f"{name}: {SECRET_LITERALS.search(text).group(0)}"
-        assert not re.search(r"\$\{" + PASSWORD_VAR + r"(:?-|-)", text), f"{name} gives the password a default"
-    if target == "compose":
-        grafana = yaml.safe_load(artifacts.root_files[COMPOSE_FILE])["services"]["grafana"]
-        assert grafana["environment"]["GF_SECURITY_ADMIN_PASSWORD"].startswith(f"${{{PASSWORD_VAR}:?")
+        assert "GF_SECURITY_ADMIN_PASSWORD:" not in text, f"{name} puts Grafana's password in the environment"
 
 
 @pytest.mark.parametrize("spec_path", SPECS, ids=[s.stem for s in SPECS])
