@@ -282,3 +282,15 @@ def test_a_users_own_image_gets_no_new_privileges_but_keeps_its_filesystem_and_m
 def test_alertmanager_runs_without_its_cluster_port():
     command = render_compose(load_spec(None), EMBEDDED)["services"]["alertmanager"]["command"]
     assert "--cluster.listen-address=" in command
+
+
+@pytest.mark.parametrize("service, tool", [
+    ("prometheus", "prometheus"), ("alertmanager", "prometheus-alertmanager"),
+    ("node-exporter", "prometheus-node-exporter"),
+], ids=["prometheus", "alertmanager", "node-exporter"])
+def test_every_flag_a_container_is_given_is_one_its_program_knows(service, tool):
+    # The locally installed release, not the pinned one: it catches a misspelt or long-removed flag.
+    command = render_compose(load_spec(None), EMBEDDED)["services"][service]["command"]
+    help_text = subprocess.run([require_tool(tool), "--help"], capture_output=True, text=True, timeout=30)
+    known = set(re.findall(r"--[\w.-]+", help_text.stdout + help_text.stderr))
+    assert {arg.split("=")[0] for arg in command} <= known
