@@ -238,8 +238,10 @@ def check_spec(source: Source, spec: SpecV1) -> list[SpecIssue]:
     """Every cross-field problem of a structurally valid spec, in file order."""
     from stackgen.spec.dashboard_checks import check_dashboards
     from stackgen.spec.secrets import check_secrets
+    from stackgen.spec.stack_checks import check_stack
 
     c = Checker(source, spec)
-    for check in (check_services, check_metrics, check_rules, check_routing, check_dashboards, check_secrets):
+    for check in (check_services, check_metrics, check_rules, check_routing, check_dashboards, check_stack,
+                  check_secrets):
         check(c)
     return sorted(c.issues, key=lambda i: i.line or 0)
