@@ -133,7 +133,8 @@ def test_prometheus_retention_flags_come_from_the_spec(tmp_path, old, new, expec
 @pytest.mark.parametrize("old, new, service, key, expected", [
     ("routing:\n", "stack:\n  images:\n    grafana: grafana/grafana:11.4.0\nrouting:\n", "grafana", "image",
      "grafana/grafana:11.4.0"),
-    ("routing:\n", "stack:\n  bind_address: 0.0.0.0\n  ports: {grafana: 3300}\nrouting:\n", "grafana", "ports",
+    ("routing:\n", "stack:\n  bind_address: 0.0.0.0\n  accept_unauthenticated_exposure: true\n  ports: {grafana: 3300}\n"
+     "routing:\n", "grafana", "ports",
      ["0.0.0.0:3300:3000"]),
     (DEMO, "    image: registry.example.com/dashboard:2.1.0\n", "dashboard", "image",
      "registry.example.com/dashboard:2.1.0"),
