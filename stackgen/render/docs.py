@@ -17,7 +17,7 @@ from stackgen.process.fast import seconds
 from stackgen.process.slo_dashboard import slo_dashboard_uid
 from stackgen.process.slo_model import PAGE_WINDOWS, SLO, TICKET_WINDOWS, BucketSLI, BurnWindow, number
 from stackgen.process.slo_rules import exhausted_in, sli_queries
-from stackgen.render.compose import CONTAINER_PORTS, PASSWORD_VAR, secret_files
+from stackgen.render.compose import CONTAINER_PORTS, PASSWORD_FILE, secret_files
 from stackgen.targets.base import Placement
 from stackgen.targets.layout import COMPOSE_FILE, DEFAULT_OUT
 
@@ -155,7 +155,7 @@ def guide_data(spec: Spec, placement: Placement) -> dict:
         if alert.threshold:
             used_by.setdefault(alert.threshold, []).append(f"{alert.name} ({alert.severity})")
     return {
-        "spec": spec, "compose_file": COMPOSE_FILE, "password_var": PASSWORD_VAR,
+        "spec": spec, "compose_file": COMPOSE_FILE, "password_file": PASSWORD_FILE,
         "generate": generate_command(placement),
         "secrets": [{"file": s.source[2:], "target": s.target, "receivers": ", ".join(s.receivers),
                      "what": SECRET_WHAT.get(_secret_key(routing.receivers if routing else (), s.target), "the secret")}

@@ -1,4 +1,5 @@
-"""A plain (non-editable) install carries everything the CLI reads at run time, and works from an empty folder."""
+"""A plain (non-editable) install carries everything the CLI reads at run time, and works from an empty folder:
+the compose stack it renders names only paths that exist there, the demo service's image definition included."""
 
 from __future__ import annotations
 
@@ -73,7 +74,10 @@ def test_init_then_generate_from_an_empty_folder_with_the_wheel_renders_a_stack_
     assert "./stackgen.yaml" in sources  # the demo service serves the user's spec, not the example
     missing = [s for s in sources if not (project / s).exists()]
     assert missing == [], f"the compose file mounts paths that do not exist: {missing}"
+    contexts = [s["build"]["context"] for s in compose["services"].values() if "build" in s]
+    assert contexts == ["./generated/service"]  # the demo service, built from what generate wrote
+    assert (project / contexts[0] / "Dockerfile").is_file()
     config = subprocess.run([require_tool("docker-compose"), "-f", COMPOSE_FILE, "config", "-q"], cwd=project,
-                            env={**env, "GRAFANA_ADMIN_PASSWORD": "only-for-this-test"}, capture_output=True, text=True,
+                            env=env, capture_output=True, text=True,
                             timeout=60)
     assert config.returncode == 0, config.stderr

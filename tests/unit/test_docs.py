@@ -157,11 +157,11 @@ def test_the_query_to_look_at_is_what_the_alert_compares_with_its_threshold(expr
     assert watched_query(expr) == expected
 
 
-def test_the_quick_start_names_each_secret_file_and_the_password_variable():
+def test_the_quick_start_names_each_secret_file_and_the_password_file():
     spec = load_spec(SPECS[0])
     guide = render_monitoring_guide(spec, Placement("generated", "specs/patronus.yaml"))
     assert "stackgen generate specs/patronus.yaml\n" in guide
-    assert "GRAFANA_ADMIN_PASSWORD=$(openssl rand" in guide
+    assert "openssl rand -base64 18 | tr -d '\\n' > secrets/grafana_admin_password" in guide
     targets = {v for r in spec.routing.receivers for k, v in r.config.items() if k.endswith("_file")}
     for target in targets:
         assert f"| `secrets/{Path(target).name}` | `{target}` |" in guide
