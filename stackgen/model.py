@@ -106,6 +106,7 @@ class Alert:
     summary: str
     description: str = ""
     for_: str | None = None
+    keep_firing_for: str | None = None
     service: str | None = None
     runbook_url: str | None = None  # None: the generated guide's section is the runbook
     threshold: str | None = None

@@ -25,7 +25,8 @@ def _alert(alert: rules.Alert, group: str, sub: Substitute) -> m.Alert:
                   for t in alert.tests)
     return m.Alert(
         name=alert.name, group=group, expr=sub(alert.expr), source_expr=alert.expr, severity=alert.severity,
-        summary=sub(alert.summary), description=sub(alert.description), for_=alert.for_, service=alert.service,
+        summary=sub(alert.summary), description=sub(alert.description), for_=alert.for_, keep_firing_for=alert.keep_firing_for,
+        service=alert.service,
         runbook_url=alert.runbook_url, threshold=alert.threshold, labels=dict(alert.labels),
         annotations={k: sub(v) for k, v in alert.annotations.items()}, tests=tests,
         runbook=m.Runbook(alert.runbook.meaning, alert.runbook.causes, alert.runbook.steps))
