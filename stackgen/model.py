@@ -275,12 +275,15 @@ class Spec:
     dashboards: tuple[Dashboard, ...]
     stack: Stack
 
-    def runbook_link(self, alert: Alert) -> str:
-        """The alert's own runbook URL, else its section in the rendered guide (relative to the output folder)."""
+    def runbook_link(self, alert: Alert) -> str | None:
+        """The alert's own runbook URL, else its section of the guide where the spec says it is published.
+
+        None without either: a path relative to the output folder would be a dead link in every notification.
+        """
         if alert.runbook_url:
             return alert.runbook_url
-        base = self.settings.runbook_base_url or RUNBOOK_GUIDE
-        return f"{base}#{alert.anchor}"
+        base = self.settings.runbook_base_url
+        return f"{base}#{alert.anchor}" if base else None
 
     @property
     def alerts(self) -> tuple[Alert, ...]:

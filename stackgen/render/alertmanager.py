@@ -13,7 +13,7 @@ _SLACK_DEFAULTS = {
     "title": '[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] '
              "{{ .CommonLabels.alertname }}",
     "text": "{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}\n"
-            "Runbook: {{ .Annotations.runbook_url }}\n{{ end }}",
+            "{{ if .Annotations.runbook_url }}Runbook: {{ .Annotations.runbook_url }}\n{{ end }}{{ end }}",
 }
 
 

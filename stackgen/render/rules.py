@@ -35,7 +35,9 @@ def render_alert(spec: Spec, alert: Alert) -> dict:
     annotations = {"summary": alert.summary}
     if alert.description:
         annotations["description"] = alert.description
-    annotations["runbook_url"] = spec.runbook_link(alert)
+    link = spec.runbook_link(alert)
+    if link:
+        annotations["runbook_url"] = link
     annotations.update(sorted(alert.annotations.items()))
     rule["annotations"] = annotations
     return rule
