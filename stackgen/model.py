@@ -146,6 +146,8 @@ class Route:
     group_interval: str | None = None
     repeat_interval: str | None = None
     routes: tuple[Route, ...] = ()
+    mute_time_intervals: tuple[str, ...] = ()
+    active_time_intervals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,12 @@ class InhibitRule:
     target_matchers: tuple[str, ...]
     equal: tuple[str, ...] = ()
     description: str = ""
+
+
+@dataclass(frozen=True)
+class TimeInterval:
+    name: str
+    periods: tuple[dict[str, Any], ...]  # as Alertmanager reads them
 
 
 @dataclass(frozen=True)
@@ -174,6 +182,7 @@ class Routing:
     routes: tuple[Route, ...] = ()
     inhibit_rules: tuple[InhibitRule, ...] = ()
     tests: tuple[RouteTest, ...] = ()
+    time_intervals: tuple[TimeInterval, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -178,10 +178,10 @@ def check_case_value(c: Checker, alert: Alert, test: AlertTest, path: SpecPath) 
               "add 'value:' (the alert's value at 'at'), or write that annotation under the case's 'annotations:'")
 
 
-def _walk_routes(routes: Iterable[Route], path: SpecPath) -> Iterator[tuple[SpecPath, Route]]:
+def walk_routes(routes: Iterable[Route], path: SpecPath) -> Iterator[tuple[SpecPath, Route]]:
     for i, route in enumerate(routes):
         yield path + (i,), route
-        yield from _walk_routes(route.routes, path + (i, "routes"))
+        yield from walk_routes(route.routes, path + (i, "routes"))
 
 
 def check_routing(c: Checker) -> None:
@@ -204,7 +204,7 @@ def check_routing(c: Checker) -> None:
         c.reference(path, name, names, "receiver", "routing.receivers")
 
     receiver_ref(("routing", "receiver"), routing.receiver)
-    for path, route in _walk_routes(routing.routes, ("routing", "routes")):
+    for path, route in walk_routes(routing.routes, ("routing", "routes")):
         if route.receiver is not None and route.receivers is not None:
             c.add(path, "a route has either 'receiver' or 'receivers', not both", "keep 'receivers: [...]'")
         if route.receiver is not None:
@@ -238,8 +238,10 @@ def check_spec(source: Source, spec: SpecV1) -> list[SpecIssue]:
     """Every cross-field problem of a structurally valid spec, in file order."""
     from stackgen.spec.dashboard_checks import check_dashboards
     from stackgen.spec.secrets import check_secrets
+    from stackgen.spec.time_checks import check_time_intervals
 
     c = Checker(source, spec)
-    for check in (check_services, check_metrics, check_rules, check_routing, check_dashboards, check_secrets):
+    for check in (check_services, check_metrics, check_rules, check_routing, check_time_intervals, check_dashboards,
+                  check_secrets):
         check(c)
     return sorted(c.issues, key=lambda i: i.line or 0)

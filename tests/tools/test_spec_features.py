@@ -62,3 +62,49 @@ def test_without_keep_firing_for_the_same_case_fails_so_the_case_above_can_fail(
     tested = run(require_tool("promtool"), "test", "rules", "prometheus/tests/alerts.test.yml", cwd=out)
     assert tested.returncode != 0
     assert "an instance back for two minutes" in tested.stdout + tested.stderr
+
+
+TIME_INTERVALS = ("  inhibit_rules:\n",
+                  "  time_intervals:\n"
+                  "    - name: weeknights\n"
+                  "      time_intervals:\n"
+                  "        - times: [{start_time: \"18:00\", end_time: \"24:00\"},\n"
+                  "                  {start_time: \"00:00\", end_time: \"08:00\"}]\n"
+                  "          weekdays: [\"monday:friday\"]\n"
+                  "          location: Europe/Berlin\n"
+                  "        - weekdays: [saturday, sunday]\n"
+                  "    - name: business-hours\n"
+                  "      time_intervals:\n"
+                  "        - times: [{start_time: \"08:00\", end_time: \"18:00\"}]\n"
+                  "          days_of_month: [\"1:15\", \"-3:-1\"]\n"
+                  "          months: [\"january:june\", \"9\"]\n"
+                  "          years: [\"2026:2030\"]\n"
+                  "  inhibit_rules:\n")
+MUTED_ROUTE = ("    - matchers: [severity=\"info\"]\n      receivers: [email-info]\n",
+               "    - matchers: [severity=\"info\"]\n      receivers: [email-info]\n"
+               "      mute_time_intervals: [weeknights]\n      active_time_intervals: [business-hours]\n")
+
+
+def test_time_intervals_and_a_muted_route_pass_amtool_and_its_routing_tests(tmp_path):
+    out = rendered(edited(TIME_INTERVALS, MUTED_ROUTE), tmp_path)
+    config = yaml.safe_load((out / "alertmanager/config.yml").read_text())
+    assert [t["name"] for t in config["time_intervals"]] == ["weeknights", "business-hours"]
+    assert config["time_intervals"][0]["time_intervals"][0] == {
+        "times": [{"start_time": "18:00", "end_time": "24:00"}, {"start_time": "00:00", "end_time": "08:00"}],
+        "weekdays": ["monday:friday"], "location": "Europe/Berlin"}
+    muted = [r for r in config["route"]["routes"] if r.get("mute_time_intervals")]
+    assert [(r["receiver"], r["mute_time_intervals"], r["active_time_intervals"]) for r in muted] == [
+        ("email-info", ["weeknights"], ["business-hours"])]
+    amtool = require_tool("amtool")
+    checked = run(amtool, "check-config", "alertmanager/config.yml", cwd=out)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    # Muting acts when a notification is due, not when routing: the muted route still takes the alert.
+    routed = run(amtool, "config", "routes", "test", "--config.file=alertmanager/config.yml",
+                 "alertname=HighSiteCount", "severity=info", cwd=out)
+    assert routed.stdout.split() == ["incident-webhook,email-info"], routed.stdout + routed.stderr
+
+
+def test_the_guide_says_a_muted_route_still_routes_and_mutes_when_notifying(tmp_path):
+    guide = (rendered(edited(TIME_INTERVALS, MUTED_ROUTE), tmp_path) / "docs/MONITORING.md").read_text()
+    assert "muted during `weeknights`, sends only during `business-hours`" in guide
+    assert "Time intervals (`weeknights`, `business-hours`) act when a notification\nis due, not when" in guide

@@ -246,6 +246,56 @@ CASES = [
          "        auth_password_file: secrets/smtp_password\n",
          "patronus.yaml:{line}: routing.receivers[email-info].email.auth_password_file: 'auth_password_file' must be "
          "an absolute path, got 'secrets/smtp_password' (the compose stack mounts secrets/<name> at exactly this path"),
+    # --- Alertmanager time intervals, checked as Alertmanager reads them ---
+    edit("a route muted by an unknown time interval suggests the declared one",
+         '      repeat_interval: 24h\n', '      repeat_interval: 24h\n      mute_time_intervals: [weeknight]\n'
+         '  time_intervals:\n    - name: weeknights\n      time_intervals: [{weekdays: [saturday]}]\n',
+         "patronus.yaml:{line}: routing.routes[3].mute_time_intervals[0]: unknown time interval 'weeknight' "
+         "(did you mean 'weeknights'?)", line_offset=1),
+    edit("a time range across midnight says to split it", "  inhibit_rules:\n",
+         '  time_intervals:\n    - name: nights\n      time_intervals:\n'
+         '        - times: [{start_time: "22:00", end_time: "06:00"}]\n  inhibit_rules:\n',
+         "patronus.yaml:{line}: routing.time_intervals[nights].time_intervals[0].times[0]: the time range "
+         "22:00-06:00 ends before it starts (a range cannot cross midnight: split it into two", line_offset=3),
+    edit("a time of day past 24:00 is refused", "  inhibit_rules:\n",
+         '  time_intervals:\n    - name: nights\n      time_intervals:\n'
+         '        - times: [{start_time: "22:00", end_time: "25:00"}]\n  inhibit_rules:\n',
+         "patronus.yaml:{line}: routing.time_intervals[nights].time_intervals[0].times[0].end_time: '25:00' is not "
+         "a time of day (write HH:MM from 00:00 to 24:00", line_offset=3),
+    edit("a misspelt weekday suggests the right one", "  inhibit_rules:\n",
+         '  time_intervals:\n    - name: weekend\n      time_intervals:\n'
+         '        - weekdays: [saturday, sundya]\n  inhibit_rules:\n',
+         "patronus.yaml:{line}: routing.time_intervals[weekend].time_intervals[0].weekdays[1]: unknown weekday "
+         "'sundya' (did you mean 'sunday'?)", line_offset=3),
+    edit("a capitalised weekday is refused because Alertmanager reads lowercase names", "  inhibit_rules:\n",
+         '  time_intervals:\n    - name: weekdays\n      time_intervals:\n'
+         '        - weekdays: ["Monday:friday"]\n  inhibit_rules:\n',
+         "patronus.yaml:{line}: routing.time_intervals[weekdays].time_intervals[0].weekdays[0]: weekday 'Monday' "
+         "must be lowercase (write 'monday')", line_offset=3),
+    edit("a weekday range written high to low is refused", "  inhibit_rules:\n",
+         '  time_intervals:\n    - name: weekdays\n      time_intervals:\n'
+         '        - weekdays: ["friday:monday"]\n  inhibit_rules:\n',
+         "patronus.yaml:{line}: routing.time_intervals[weekdays].time_intervals[0].weekdays[0]: the range "
+         "'friday:monday' ends before it starts (write weekday ranges low:high)", line_offset=3),
+    edit("day 0 of a month is refused", "  inhibit_rules:\n",
+         '  time_intervals:\n    - name: payday\n      time_intervals:\n'
+         '        - days_of_month: ["0:5"]\n  inhibit_rules:\n',
+         "patronus.yaml:{line}: routing.time_intervals[payday].time_intervals[0].days_of_month[0]: '0' is not a "
+         "day of the month (write a whole number from -31 to 31, not 0)", line_offset=3),
+    edit("a misspelt month suggests the right one", "  inhibit_rules:\n",
+         '  time_intervals:\n    - name: summer\n      time_intervals:\n'
+         '        - months: ["jully:august"]\n  inhibit_rules:\n',
+         "patronus.yaml:{line}: routing.time_intervals[summer].time_intervals[0].months[0]: unknown month 'jully' "
+         "(did you mean 'july'?)", line_offset=3),
+    edit("an unknown time zone suggests the right one", "  inhibit_rules:\n",
+         '  time_intervals:\n    - name: office\n      time_intervals:\n'
+         '        - location: Europe/Berln\n  inhibit_rules:\n',
+         "patronus.yaml:{line}: routing.time_intervals[office].time_intervals[0].location: unknown time zone "
+         "'Europe/Berln' (did you mean 'Europe/Berlin'?)", line_offset=3),
+    edit("a time interval declared twice", "  inhibit_rules:\n",
+         '  time_intervals:\n    - name: office\n      time_intervals: [{weekdays: [monday]}]\n'
+         '    - name: office\n      time_intervals: [{weekdays: [friday]}]\n  inhibit_rules:\n',
+         "patronus.yaml:{line}: routing.time_intervals[office].name: duplicate time interval 'office'", line_offset=3),
     # --- duplicate names ---
     edit("a metric declared twice", "  - name: sdwan_paths_active\n",
          "  - name: sdwan_paths\n    type: gauge\n    help: Again.\n  - name: sdwan_paths_active\n",
