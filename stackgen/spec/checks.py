@@ -14,6 +14,7 @@ from stackgen.errors import SpecIssue
 from stackgen.model import SERIES_SUFFIXES
 from stackgen.spec import catalog
 from stackgen.spec.gotemplate import TemplateError, check_template
+from stackgen.spec.matchers import MatcherError, parse_matchers
 from stackgen.spec.suggest import did_you_mean
 from stackgen.spec.v1.document import SpecV1
 from stackgen.spec.v1.routing import Route
@@ -21,7 +22,6 @@ from stackgen.spec.v1.rules import Alert, AlertTest
 from stackgen.spec.yamlsource import Source
 
 RESERVED_JOBS = ("prometheus", "alertmanager", "grafana", "webhook")
-MATCHER = re.compile(r'^\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=~|!~|!=|=)\s*("([^"\\]|\\.)*"|[^"\s][^"]*|)\s*$')
 SpecPath = tuple[str | int, ...]
 
 
@@ -96,8 +96,10 @@ class Checker:
 
     def matchers(self, path: SpecPath, matchers: Iterable[str]) -> None:
         for i, text in enumerate(matchers):
-            if not MATCHER.match(text):
-                self.add(path + (i,), f"invalid matcher {text!r}", 'write label=value, label!=value, label=~"regex"')
+            try:
+                parse_matchers(text)
+            except MatcherError as exc:
+                self.add(path + (i,), f"invalid matcher {text!r}: {exc}", exc.hint)
 
 
 def check_metrics(c: Checker) -> None:

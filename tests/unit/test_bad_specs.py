@@ -236,6 +236,21 @@ CASES = [
     edit("a matcher with a double equals sign is refused", '[severity="info"]\n      receivers',
          '[severity=="info"]\n      receivers',
          "patronus.yaml:{line}: routing.routes[3].matchers[0]: invalid matcher 'severity==\"info\"'"),
+    edit("an unbalanced regex in an inhibit matcher is refused before amtool sees it",
+         'target_matchers: [alertname=~"HighPacketLoss|HighPathLatency"]',
+         'target_matchers: [alertname=~"(HighPacketLoss|HighPathLatency"]',
+         "patronus.yaml:{line}: routing.inhibit_rules[2].target_matchers[0]: invalid matcher "
+         "'alertname=~\"(HighPacketLoss|HighPathLatency\"': invalid regex: missing ), unterminated subpattern "
+         "(check brackets, parentheses and escapes)"),
+    edit("a lookahead in a route matcher is refused because RE2 has none", '[severity="info"]\n      receivers',
+         '[alertname=~"(?!Watchdog).*"]\n      receivers',
+         "patronus.yaml:{line}: routing.routes[3].matchers[0]: invalid matcher 'alertname=~\"(?!Watchdog).*\"': "
+         "RE2 (Alertmanager's regex engine) has no lookarounds (rewrite the regex without it, or use a second "
+         "matcher with !~)"),
+    edit("a matcher value with a stray quote says to escape it", '[severity="info"]\n      receivers',
+         '[severity="in"fo"]\n      receivers',
+         "patronus.yaml:{line}: routing.routes[3].matchers[0]: invalid matcher 'severity=\"in\"fo\"': the value "
+         "holds an unescaped double quote (quote the whole value and write \\\" for a quote inside it)"),
     edit("a literal Slack webhook URL is a secret", "        api_url_file: /etc/alertmanager/secrets/slack_api_url\n"
          '        channel: "#patronus-critical"',
          "        api_url: https://hooks.slack.com/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXXXXXX\n"
