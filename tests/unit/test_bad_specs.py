@@ -204,6 +204,13 @@ CASES = [
          "        severity: info\n        service: dashbord\n        summary: Nobody",
          "patronus.yaml:{line}: alert_groups[authentication].alerts[NoActiveUsers].service: unknown service "
          "'dashbord' (did you mean 'dashboard'?)", line_offset=1),
+    edit("series values with spaces inside a term name the term and the notation",
+         """'up{job="dashboard", instance="dashboard:8443"}': "1 1 0x5"\n""",
+         """'up{job="dashboard", instance="dashboard:8443"}': "1 1 0 x 5"\n""",
+         "patronus.yaml:{line}: alert_groups[service-health].alerts[DashboardDown].tests[an instance that stops "
+         "answering for a minute pages].series."
+         "up{job=\"dashboard\", instance=\"dashboard:8443\"}: cannot read 'x' in the series values '1 1 0 x 5' "
+         "(promtool's notation: space-separated values"),
     # --- Go templates: Prometheus parses alert labels and annotations as templates ---
     edit("an unclosed template action in a summary", "summary: Nobody has used the Patronus dashboard for 30 minutes",
          "summary: Nobody has used {{ the Patronus dashboard for 30 minutes",
