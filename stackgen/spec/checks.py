@@ -6,6 +6,7 @@ Each check reads the typed spec and reports at the spec path a person would look
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Iterable, Iterator
 
@@ -16,6 +17,7 @@ from stackgen.service.series import expand_values
 from stackgen.spec import catalog
 from stackgen.spec.gotemplate import TemplateError, check_template
 from stackgen.spec.matchers import MatcherError, parse_matchers
+from stackgen.spec.selector_checks import Selectors, check_selectors
 from stackgen.spec.suggest import did_you_mean
 from stackgen.spec.v1.document import SpecV1
 from stackgen.spec.v1.routing import Route
@@ -86,6 +88,12 @@ class Checker:
         for name in sorted(names - self.known_metrics):
             hint = did_you_mean(name, self.known_metrics) or "declare it under 'metrics:' or add its exporter"
             self.add(path, f"unknown metric '{name}'", hint)
+        if names <= self.known_metrics:
+            check_selectors(self, path, promql.parse(text))
+
+    @functools.cached_property
+    def selectors(self) -> Selectors:
+        return Selectors(self)
 
     def template(self, path: SpecPath, text: str) -> None:
         """Prometheus parses alert labels and annotations as Go templates: a bad one sinks the rule file."""

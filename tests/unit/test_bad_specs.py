@@ -157,8 +157,9 @@ CASES = [
          "    labels: [2xx_result]\n",
          "patronus.yaml:{line}: metrics[auth_token_refreshes_total].labels[0]: '2xx_result' is not valid here: "
          "expected a Prometheus label name"),
-    edit("the le label on a histogram is reserved", "    labels: [method, route]\n", "    labels: [method, le]\n",
-         "patronus.yaml:{line}: metrics[http_request_duration_seconds].labels[1]: "
+    edit("the le label on a histogram is reserved", "    labels: [method, route]\n",
+         "    labels: [method, route, le]\n",
+         "patronus.yaml:{line}: metrics[http_request_duration_seconds].labels[2]: "
          "label 'le' is reserved for histograms"),
     edit("a label name with two leading underscores is reserved", "    labels: [version]\n",
          "    labels: [__version]\n",
@@ -211,6 +212,25 @@ CASES = [
          "answering for a minute pages].series."
          "up{job=\"dashboard\", instance=\"dashboard:8443\"}: cannot read 'x' in the series values '1 1 0 x 5' "
          "(promtool's notation: space-separated values"),
+    edit("a label the metric does not declare suggests the declared one", "expr: sdwan_path_up == 0",
+         'expr: sdwan_path_up{sitee="paris"} == 0',
+         "patronus.yaml:{line}: alert_groups[sdwan].alerts[PathDown].expr: 'sdwan_path_up' has no label 'sitee', "
+         "so this selector matches nothing (did you mean 'site'?)"),
+    edit("a label a recording rule aggregates away is refused on its recorded series",
+         'expr: job:http_requests_errors:ratio_rate5m{job="dashboard"} > {{ thresholds.http_error_ratio }}\n',
+         'expr: job:http_requests_errors:ratio_rate5m{route="/"} > {{ thresholds.http_error_ratio }}\n',
+         "patronus.yaml:{line}: alert_groups[service-health].alerts[HighErrorRate].expr: "
+         "'job:http_requests_errors:ratio_rate5m' has no label 'route', so this selector matches nothing "
+         "(its labels: job)"),
+    edit("a job matcher on the node exporter's usual name points at its job here", 'expr: up{job="dashboard"} == 0',
+         'expr: up{job="node"} == 0',
+         "patronus.yaml:{line}: alert_groups[service-health].alerts[DashboardDown].expr: no scrape job is named "
+         "'node', so job=\"node\" matches nothing (did you mean 'node-exporter'? jobs are named after services and "
+         "exporters: prometheus, alertmanager, dashboard, node-exporter)"),
+    edit("a job regex that matches no job is refused", 'expr: up{job="dashboard"} == 0',
+         'expr: up{job=~"web.*"} == 0',
+         "patronus.yaml:{line}: alert_groups[service-health].alerts[DashboardDown].expr: job=~\"web.*\" matches "
+         "none of this stack's scrape jobs (its jobs: prometheus, alertmanager, dashboard, node-exporter)"),
     # --- Go templates: Prometheus parses alert labels and annotations as templates ---
     edit("an unclosed template action in a summary", "summary: Nobody has used the Patronus dashboard for 30 minutes",
          "summary: Nobody has used {{ the Patronus dashboard for 30 minutes",
