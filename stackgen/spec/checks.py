@@ -26,6 +26,19 @@ from stackgen.spec.yamlsource import Source
 
 RESERVED_JOBS = ("prometheus", "alertmanager", "grafana", "webhook")
 SpecPath = tuple[str | int, ...]
+TEMPLATE_ACTION = re.compile(r"\{\{\s*(.*?)\s*\}\}")
+# `sum by instance (x)`: PromQL wants the label list in parentheses, and its parser only says "invalid query".
+BARE_GROUPING = re.compile(r"\b(by|without|on|ignoring|group_left|group_right)\s+(?!\()"
+                           r"([a-zA-Z_][a-zA-Z0-9_]*(?:\s*,\s*[a-zA-Z_][a-zA-Z0-9_]*)*)")
+
+
+def _threshold_hint(inner: str, thresholds: Collection[str]) -> str:
+    """`{{ threshold.x }}` and kin: expressions substitute only `{{ thresholds.<name> }}`."""
+    name = inner.rpartition(".")[2]
+    if name in thresholds:
+        return f"write {{{{ thresholds.{name} }}}}"
+    return "expressions take {{ thresholds.<name> }} only; " + (did_you_mean(name, thresholds) or
+                                                                  "declare the threshold under 'thresholds:'")
 
 
 class Checker:
@@ -74,6 +87,9 @@ class Checker:
     def expression(self, path: SpecPath, text: str, grafana: bool = False) -> None:
         """Thresholds resolve, the PromQL parses, and every metric it selects is declared."""
         self.thresholds_in(path, text)
+        for inner in TEMPLATE_ACTION.findall(promql.THRESHOLD_REF.sub("", text)):
+            self.add(path, f"'{{{{ {inner} }}}}' is not a threshold reference", _threshold_hint(inner, self.thresholds))
+            return
         if promql.threshold_refs(text):
             text = promql.substitute_thresholds(text, self.threshold_values)
             if promql.threshold_refs(text):
@@ -83,10 +99,16 @@ class Checker:
         try:
             names = promql.metric_names(text)
         except promql.PromQLSyntaxError as exc:
-            self.add(path, f"invalid PromQL: {exc}", "check brackets, quotes and operators")
+            bare = BARE_GROUPING.search(text)
+            hint = (f"put the labels in parentheses: {bare.group(1)} ({bare.group(2)})" if bare
+                    else "check brackets, quotes and operators")
+            self.add(path, f"invalid PromQL: {exc}", hint)
             return
         for name in sorted(names - self.known_metrics):
-            hint = did_you_mean(name, self.known_metrics) or "declare it under 'metrics:' or add its exporter"
+            if name + "_bucket" in self.known_metrics:
+                hint = f"did you mean '{name}_bucket'? a histogram's series are _bucket, _sum and _count"
+            else:
+                hint = did_you_mean(name, self.known_metrics) or "declare it under 'metrics:' or add its exporter"
             self.add(path, f"unknown metric '{name}'", hint)
         if names <= self.known_metrics:
             check_selectors(self, path, promql.parse(text))

@@ -142,7 +142,21 @@ CASES = [
     edit("an optional key written with no value is refused, not taken as unset", "        for: 30m\n",
          "        for:\n",
          "patronus.yaml:{line}: alert_groups[authentication].alerts[NoActiveUsers].for: expected a string, got None "
-         "(Prometheus duration, e.g. 30s, 5m, 1h30m)"),
+         "(YAML reads an empty value, and one starting with # (a comment), as null: write the value, in quotes if "
+         "it starts with #, e.g. \"#alerts\"; Prometheus duration, e.g. 30s, 5m, 1h30m)"),
+    edit("a Slack channel written without quotes is a YAML comment, and the message says so",
+         '        channel: "#patronus-alerts"\n', "        channel: #patronus-alerts\n",
+         "patronus.yaml:{line}: routing.receivers[slack-warning].slack.channel: expected a string, got None "
+         "(YAML reads an empty value, and one starting with # (a comment), as null: write the value, in quotes if "
+         "it starts with #, e.g. \"#alerts\")"),
+    edit("a label named on is read as true by YAML, and the message says to quote it",
+         "    labels: [method, route, status]\n", "    labels: [method, on, status]\n",
+         "patronus.yaml:{line}: metrics[http_requests_total].labels[1]: expected a string, got True (YAML reads "
+         "unquoted yes, no, on, off, true and false as booleans: quote the word, e.g. 'on'"),
+    edit("a threshold value with a unit points at the value and says to write the number alone",
+         "  http_error_ratio:\n    value: 0.05\n", '  http_error_ratio:\n    value: "0.8s"\n',
+         "patronus.yaml:{line}: thresholds.http_error_ratio.value: expected a number, got '0.8s' (write the number "
+         "alone, without quotes or a unit)", line_offset=1),
     edit("a label listed twice names it", "    labels: [method, route, status]\n", "    labels: [method, route, method]\n",
          "patronus.yaml:{line}: metrics[http_requests_total].labels: 'method' is listed twice (list each one once)"),
     edit("an empty bucket list asks for at least one", "buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]",
@@ -231,6 +245,20 @@ CASES = [
          'expr: up{job=~"web.*"} == 0',
          "patronus.yaml:{line}: alert_groups[service-health].alerts[DashboardDown].expr: job=~\"web.*\" matches "
          "none of this stack's scrape jobs (its jobs: prometheus, alertmanager, dashboard, node-exporter)"),
+    edit("a threshold reference missing its s says how to write it",
+         "expr: sdwan_path_packet_loss_ratio > {{ thresholds.packet_loss_ratio }}",
+         "expr: sdwan_path_packet_loss_ratio > {{ threshold.packet_loss_ratio }}",
+         "patronus.yaml:{line}: alert_groups[sdwan].alerts[HighPacketLoss].expr: '{{ threshold.packet_loss_ratio }}' "
+         "is not a threshold reference (write {{ thresholds.packet_loss_ratio }})"),
+    edit("grouping labels without parentheses get the parentheses in the hint",
+         "expr: sum by (job) (rate(http_requests_total[5m]))\n", "expr: sum by job (rate(http_requests_total[5m]))\n",
+         "patronus.yaml:{line}: recording_rules[job:http_requests:rate5m].expr: invalid PromQL: invalid promql query "
+         "(put the labels in parentheses: by (job))"),
+    edit("a histogram's base name in histogram_quantile suggests its _bucket series",
+         "(rate(db_query_duration_seconds_bucket[5m])))", "(rate(db_query_duration_seconds[5m])))",
+         "patronus.yaml:{line}: recording_rules[job:db_query_duration_seconds:p95_5m].expr: unknown metric "
+         "'db_query_duration_seconds' (did you mean 'db_query_duration_seconds_bucket'? a histogram's series are "
+         "_bucket, _sum and _count)"),
     # --- Go templates: Prometheus parses alert labels and annotations as templates ---
     edit("an unclosed template action in a summary", "summary: Nobody has used the Patronus dashboard for 30 minutes",
          "summary: Nobody has used {{ the Patronus dashboard for 30 minutes",
