@@ -90,11 +90,10 @@ def _routes(routes: tuple[Route, ...], depth: int = 0) -> list[dict]:
     return out
 
 
-def _alert(spec: Spec, alert: Alert) -> dict:
+def _alert(spec: Spec, alert: Alert, group_titles: dict[str, str]) -> dict:
     threshold = spec.thresholds.get(alert.threshold) if alert.threshold else None
-    group = next(g for g in spec.alert_groups if g.name == alert.group)
     return {
-        "alert": alert, "group_title": group.title, "heading": f"{alert.name} ({alert.severity})",
+        "alert": alert, "group_title": group_titles[alert.group], "heading": f"{alert.name} ({alert.severity})",
         "link": alert.runbook_url or f"#{alert.anchor}",
         "threshold": (f"{threshold.name} = {promql.format_number(threshold.value)}"
                       + (f" {threshold.unit}" if threshold.unit else "")) if threshold else "",
@@ -123,6 +122,7 @@ def guide_data(spec: Spec, placement: Placement) -> dict:
     routing = spec.routing
     receivers = {r.name: describe_receiver(r) for r in routing.receivers} if routing else {}
     used_by: dict[str, list[str]] = {}
+    group_titles = {g.name: g.title for g in spec.alert_groups}
     for alert in spec.alerts:
         if alert.threshold:
             used_by.setdefault(alert.threshold, []).append(f"{alert.name} ({alert.severity})")
@@ -143,9 +143,10 @@ def guide_data(spec: Spec, placement: Placement) -> dict:
         "host": host, "webhook_port": ports["webhook"],
         "metrics": [{"metric": m, "unit": metric_unit(m)} for m in spec.metrics],
         "references": [m for m in spec.metrics if m.reference_name],
+        "unit_of": {m.name: metric_unit(m) for m in spec.metrics},  # looked up per reference, never scanned
         "thresholds": [{"threshold": t, "value": promql.format_number(t.value), "used_by": used_by.get(t.name, [])}
                        for t in spec.thresholds.values()],
-        "alerts": [_alert(spec, a) for a in spec.alerts],
+        "alerts": [_alert(spec, a, group_titles) for a in spec.alerts],
         "receivers": receivers,
         "routes": _routes(routing.routes) if routing else [],
     }

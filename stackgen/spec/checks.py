@@ -284,10 +284,11 @@ def check_spec(source: Source, spec: SpecV1) -> list[SpecIssue]:
     """Every cross-field problem of a structurally valid spec, in file order."""
     from stackgen.spec.dashboard_checks import check_dashboards
     from stackgen.spec.secrets import check_secrets
+    from stackgen.spec.stack_checks import check_stack
     from stackgen.spec.time_checks import check_time_intervals
 
     c = Checker(source, spec)
     for check in (check_services, check_metrics, check_rules, check_routing, check_time_intervals, check_dashboards,
-                  check_secrets):
+                  check_stack, check_secrets):
         check(c)
     return sorted(c.issues, key=lambda i: i.line or 0)

@@ -395,6 +395,14 @@ CASES = [
     edit("buckets on a gauge", "    help: Seconds since the service started.\n",
          "    help: Seconds since the service started.\n    buckets: [1, 2]\n",
          "patronus.yaml:{line}: metrics[app_uptime_seconds].buckets: buckets are only for histograms", line_offset=1),
+    # --- where the stack is published ---
+    edit("a host name as the bind address is refused", "apiVersion: stackgen/v1\n",
+         "apiVersion: stackgen/v1\nstack:\n  bind_address: monitoring.local\n",
+         "patronus.yaml:{line}: stack.bind_address: 'monitoring.local' is not an IP address", line_offset=2),
+    edit("every interface without an acknowledgement is refused", "apiVersion: stackgen/v1\n",
+         "apiVersion: stackgen/v1\nstack:\n  bind_address: 0.0.0.0\n",
+         "patronus.yaml:{line}: stack.bind_address: 0.0.0.0 publishes the stack on every interface, and its "
+         "Alertmanager and Prometheus have no authentication", line_offset=2),
 ]
 
 
@@ -492,3 +500,10 @@ def test_any_small_edit_of_the_default_spec_loads_or_is_refused_and_never_crashe
         check_source(parse_yaml("".join(lines).encode(), "spec.yaml"))
     except SpecError as exc:
         assert exc.issues and all(issue.file == "spec.yaml" for issue in exc.issues)
+
+
+def test_every_interface_is_accepted_when_the_spec_acknowledges_it():
+    text = PATRONUS.replace("apiVersion: stackgen/v1\n", "apiVersion: stackgen/v1\nstack:\n  bind_address: '::'\n"
+                            "  accept_unauthenticated_exposure: true\n")
+    spec = check_source(parse_yaml(text.encode(), "patronus.yaml"))
+    assert spec.stack.bind_address == "::"

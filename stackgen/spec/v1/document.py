@@ -5,7 +5,7 @@ from typing import Annotated
 from pydantic import Field, Strict, StringConstraints
 
 from stackgen.spec.v1 import ApiVersion
-from stackgen.spec.v1.common import Duration, Format, LabelMap, Name, Port, SpecModel, Text
+from stackgen.spec.v1.common import Bool, Duration, Format, LabelMap, Name, Port, SpecModel, Text
 from stackgen.spec.v1.dashboards import Dashboard
 from stackgen.spec.v1.routing import Routing
 from stackgen.spec.v1.rules import AlertGroup, RecordingRule, Threshold
@@ -49,7 +49,12 @@ class StackImages(SpecModel):
 
 
 class Stack(SpecModel):
-    bind_address: Text = Field(default="127.0.0.1", max_length=64, description="The host address the stack's ports bind to.")
+    bind_address: Text = Field(default="127.0.0.1", max_length=64,
+                               description="The IP address the stack's ports are published on (127.0.0.1: this "
+                                           "machine only).")
+    accept_unauthenticated_exposure: Bool = Field(
+        default=False, description="Set true to allow bind_address 0.0.0.0 or ::, which publishes an "
+                                   "unauthenticated Alertmanager and Prometheus on every interface.")
     ports: StackPorts = Field(default_factory=lambda: StackPorts(), description="The host ports of the stack's components.")
     images: StackImages = Field(default_factory=lambda: StackImages(), description="Container images of the compose stack.")
 
