@@ -84,6 +84,8 @@ def _routes(routes: tuple[Route, ...], depth: int = 0) -> list[dict]:
         timing = [f"{label} {value}" for label, value in (("first notification after", route.group_wait),
                                                            ("batches every", route.group_interval),
                                                            ("repeats every", route.repeat_interval)) if value]
+        timing += [f"{label} {', '.join(f'`{n}`' for n in names)}" for label, names in (
+            ("muted during", route.mute_time_intervals), ("sends only during", route.active_time_intervals)) if names]
         if route.group_by is not None:
             timing.insert(0, "grouped by " + ", ".join(f"`{g}`" for g in route.group_by))
         out.append({"depth": depth, "matchers": describe_matchers(route.matchers), "receiver": route.receiver,

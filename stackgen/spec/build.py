@@ -27,7 +27,8 @@ def _alert(alert: rules.Alert, group: str, sub: Substitute) -> m.Alert:
                   for t in alert.tests)
     return m.Alert(
         name=alert.name, group=group, expr=sub(alert.expr), source_expr=alert.expr, severity=alert.severity,
-        summary=sub(alert.summary), description=sub(alert.description), for_=alert.for_, service=alert.service,
+        summary=sub(alert.summary), description=sub(alert.description), for_=alert.for_, keep_firing_for=alert.keep_firing_for,
+        service=alert.service,
         runbook_url=alert.runbook_url, threshold=alert.threshold, labels=dict(alert.labels),
         annotations={k: sub(v) for k, v in alert.annotations.items()}, tests=tests,
         runbook=m.Runbook(alert.runbook.meaning, alert.runbook.causes, alert.runbook.steps))
@@ -40,7 +41,8 @@ def _route(route: r.Route) -> list[m.Route]:
     return [m.Route(matchers=route.matchers, receiver=receiver,  # type: ignore[arg-type]
                     continue_=route.continue_ if i == len(receivers) - 1 else True, group_by=route.group_by,
                     group_wait=route.group_wait, group_interval=route.group_interval,
-                    repeat_interval=route.repeat_interval, routes=children)
+                    repeat_interval=route.repeat_interval, routes=children,
+                    mute_time_intervals=route.mute_time_intervals, active_time_intervals=route.active_time_intervals)
             for i, receiver in enumerate(receivers)]
 
 
@@ -55,7 +57,10 @@ def _routing(routing: r.Routing | None) -> m.Routing | None:
         routes=tuple(built for route in routing.routes for built in _route(route)),
         inhibit_rules=tuple(m.InhibitRule(i.source_matchers, i.target_matchers, i.equal, i.description)
                             for i in routing.inhibit_rules),
-        tests=tuple(m.RouteTest(dict(t.labels), t.receivers, t.description) for t in routing.tests))
+        tests=tuple(m.RouteTest(dict(t.labels), t.receivers, t.description) for t in routing.tests),
+        time_intervals=tuple(m.TimeInterval(t.name, tuple(p.model_dump(mode="json", exclude_defaults=True)
+                                                                for p in t.time_intervals))
+                             for t in routing.time_intervals))
 
 
 def _panel(panel: d.Panel, thresholds: dict[str, m.Threshold], sub: Substitute) -> m.Panel:
