@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from stackgen.cli.common import SpecArg, guarded, load_linted
+from stackgen.cli.common import SpecArg, guarded, load_linted, require_serve_extra
 from stackgen.model import Service, Spec
 
 DEFAULT_PORT = 8443
@@ -33,6 +33,7 @@ def serve(
     traffic: bool = typer.Option(True, "--traffic/--no-traffic", help="Generate light background traffic."),
 ) -> None:
     """Run the demo service: the spec's metrics on /metrics, health checks, login, SD-WAN simulation."""
+    require_serve_extra("serve")
     import uvicorn
 
     from stackgen.service.app import ServeOptions, create_app, pick_service
