@@ -5,7 +5,7 @@ alert groups and dashboards N times with suffixed names (the expressions, thresh
 to are renamed with them), so every copy validates and renders like the original. Each command runs in a
 fresh process (a cold start: interpreter, imports, spec load, render) under `/usr/bin/time -v`.
 
-    .venv/bin/python benchmarks/bench_generate.py [--sizes 1 10 100] [--repeat 3] [--spec specs/patronus.yaml]
+    .venv/bin/python benchmarks/bench_generate.py [--sizes 1 10 100] [--repeat 3] [--spec stackgen/specs/patronus.yaml]
 
 Prints a Markdown table (the median of --repeat runs) and the growth ratios. Measures; asserts nothing.
 """
@@ -111,7 +111,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--spec", type=Path, default=ROOT / "specs" / "patronus.yaml")
+    parser.add_argument("--spec", type=Path, default=ROOT / "stackgen" / "specs" / "patronus.yaml")
     args = parser.parse_args()
     base = yaml.safe_load(args.spec.read_text())
     rows, walls = [], {}

@@ -21,7 +21,9 @@ sys.dont_write_bytecode = False
 from stackgen.cli.app import app  # noqa: E402 (after the bytecode setting above)
 
 ROOT = Path(__file__).resolve().parent.parent
-SPECS = sorted((ROOT / "specs").glob("*.yaml"))
+# The embedded default (the package's own file, not a copy) and every example in specs/.
+EMBEDDED_SPEC = ROOT / "stackgen" / "specs" / "patronus.yaml"
+SPECS = [EMBEDDED_SPEC, *sorted((ROOT / "specs").glob("*.yaml"))]
 LANE_MARKERS = {"tools": pytest.mark.tools, "e2e": pytest.mark.e2e}
 
 

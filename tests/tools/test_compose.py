@@ -20,7 +20,7 @@ from stackgen.targets.registry import COMPOSE, TARGETS
 
 EMBEDDED = Placement()  # the embedded example, rendered into ./generated
 
-PATRONUS = (ROOT / "specs" / "patronus.yaml").read_text()
+PATRONUS = (ROOT / "stackgen" / "specs" / "patronus.yaml").read_text()
 # A secret written as a value; `PASSWORD=$(...)` in the guide's quick start computes one, so it is allowed.
 SECRET_LITERALS = re.compile(r"\b(api_url|routing_key|auth_password):|password=(?!\$)", re.I)
 

@@ -124,7 +124,7 @@ def precommit(pytestconfig, tmp_path_factory):
         assert run(BIN / "stackgen", "generate", "stackgen.yaml", cwd=folder).returncode == 0
         config = {"repos": [{"repo": str(hooks), "rev": rev, "hooks": [
             {"id": "stackgen-validate"},
-            {"id": "stackgen-generate-check", "args": ["stackgen.yaml", "--out", "generated"]}]}]}
+            {"id": "stackgen-generate-check"}]}]}  # no args: the hook finds ./stackgen.yaml as users expect
         (folder / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
         assert run(*GIT, "init", "-q", cwd=folder).returncode == 0
         assert run(*GIT, "add", "-A", cwd=folder).returncode == 0
