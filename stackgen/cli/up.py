@@ -25,7 +25,7 @@ def up_command(
     node_exporter: Optional[str] = typer.Option(
         None, help="Node exporter binary (default: prometheus-node-exporter on PATH; without one, "
                    "exporter jobs are dropped)."),
-    fast: bool = typer.Option(False, "--fast", help="Scrape and evaluate every second; divide for, range "
+    fast: bool = typer.Option(False, "--fast/--no-fast", help="Scrape and evaluate every second; divide for, range "
                                                     "windows and Alertmanager timers by --fast-factor."),
     fast_factor: float = typer.Option(30, min=1, help="With --fast: what for, windows and timers are divided by."),
     faults: bool = typer.Option(False, "--faults", help="Let POST /admin/faults inject faults into the service."),
