@@ -30,7 +30,8 @@ LANE_MARKERS = {"tools": pytest.mark.tools, "e2e": pytest.mark.e2e}
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark each test with its folder's lane, so `-m "not e2e"` and `-m tools` select by kind."""
     for item in items:
-        lane = item.path.relative_to(ROOT / "tests").parts[0]
+        parts = item.path.relative_to(ROOT).parts
+        lane = parts[1] if parts[0] == "tests" else ""  # examples/ carry their own tests, in no lane
         if lane in LANE_MARKERS:
             item.add_marker(LANE_MARKERS[lane])
 
