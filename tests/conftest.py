@@ -47,7 +47,10 @@ def require_tool(name: str) -> str:
 
 @pytest.fixture
 def cli():
-    runner = CliRunner()
+    try:  # click before 8.2 (the oldest typer's) mixes stderr into stdout unless told not to
+        runner = CliRunner(mix_stderr=False)
+    except TypeError:
+        runner = CliRunner()
 
     def invoke(*args: str, **kwargs):
         return runner.invoke(app, [str(a) for a in args], catch_exceptions=False, **kwargs)
