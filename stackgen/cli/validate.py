@@ -51,20 +51,21 @@ def _validate_text(given: list[Optional[Path]], strict: bool) -> None:
 
 def _validate_for_machines(given: list[Optional[Path]], strict: bool, output_format: str) -> None:
     from stackgen import pipeline
-    from stackgen.spec.loader import DEFAULT_SPEC
 
     reports, exit_code = [], 0
     for spec in given:
-        file = str(spec) if spec else DEFAULT_SPEC
+        file = str(spec) if spec else "the built-in example"  # replaced by the spec's own name once loaded
         try:
             loaded = pipeline.load([spec], strict)
         except SpecError as exc:
+            file = exc.issues[0].file if exc.issues else file
             reports.append(SpecReport(file, False, tuple(Finding(i, "error") for i in exc.issues)))
             exit_code = max(exit_code, exc.exit_code)
         except StackgenError as exc:
             reports.append(SpecReport(file, False, (Finding(SpecIssue(file, None, "", str(exc)), "error"),)))
             exit_code = max(exit_code, exc.exit_code)
         else:
+            file = str(spec) if spec else loaded.spec.file
             reports.append(SpecReport(file, True, tuple(Finding(w, "warning") for w in loaded.warnings)))
     sys.stdout.write(render_json(reports) if output_format == "json" else render_github(reports))
     if exit_code:

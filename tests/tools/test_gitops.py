@@ -64,7 +64,7 @@ def test_init_refuses_to_overwrite_an_existing_file(cli, tmp_path):
 
 def test_init_refuses_a_name_that_is_not_a_spec_name(cli, tmp_path):
     result = cli("init", tmp_path / "s.yaml", "--name", "Web Shop")
-    assert result.exit_code == 2
+    assert result.exit_code == 64  # a bad option value is a usage error
     assert "'Web Shop': use a lowercase name" in result.output
     assert not (tmp_path / "s.yaml").exists()
 
