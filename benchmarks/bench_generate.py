@@ -132,7 +132,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100, 1000])
     parser.add_argument("--repeat", type=int, default=7, help="runs of each command at 1x and of --help")
     parser.add_argument("--large-repeat", type=int, default=3, help="runs at 10x and 100x (1000x runs once)")
-    parser.add_argument("--spec", type=Path, default=ROOT / "specs" / "patronus.yaml")
+    parser.add_argument("--spec", type=Path, default=ROOT / "stackgen" / "specs" / "patronus.yaml")
     parser.add_argument("--baseline", type=Path, help="another checkout's root: its sources race these")
     parser.add_argument("--peer", type=Path, default=ROOT.parent / "shared" / "peers")
     parser.add_argument("--peer-python", type=Path, default=ROOT / ".peer-venv" / "bin" / "python")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from stackgen.cli.common import SpecArg, guarded, load_linted
+from stackgen.cli.common import SpecArg, guarded, load_linted, require_serve_extra
 
 if TYPE_CHECKING:  # the model loads with the spec, not with `--help`
     from stackgen.model import Service, Spec
@@ -36,6 +36,7 @@ def serve(
     """Run the demo service: the spec's metrics on /metrics, health checks, login, SD-WAN simulation."""
     import secrets
 
+    require_serve_extra("serve")
     import uvicorn
 
     from stackgen.service.app import ServeOptions, create_app, pick_service

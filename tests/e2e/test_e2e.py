@@ -27,7 +27,7 @@ from stackgen.process.fast import speed_up
 
 pytestmark = pytest.mark.e2e
 
-SPEC = ROOT / "specs" / "patronus.yaml"
+SPEC = ROOT / "stackgen" / "specs" / "patronus.yaml"
 FACTOR = 60
 START_TIMEOUT = 90
 # Patronus: the alert each fault of the service triggers. not_ready has none: no Patronus alert watches

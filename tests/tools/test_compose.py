@@ -24,7 +24,7 @@ EMBEDDED = Placement()  # the embedded example, rendered into ./generated
 # A release tag, and the digest of its multi-arch index: every host pulls the same bytes.
 PINNED = re.compile(r"^[\w./-]+:v?\d+(\.\d+)+@sha256:[0-9a-f]{64}$")
 
-PATRONUS = (ROOT / "specs" / "patronus.yaml").read_text()
+PATRONUS = (ROOT / "stackgen" / "specs" / "patronus.yaml").read_text()
 DEMO = "    demo: true  # stackgen serve runs it in the compose stack\n"
 # A secret written as a value; `PASSWORD=$(...)` in the guide's quick start computes one, so it is allowed.
 SECRET_LITERALS = re.compile(r"\b(api_url|routing_key|auth_password):|password=(?!\$)", re.I)

@@ -15,7 +15,7 @@ from stackgen.pipeline import render_stack, write_scratch
 from stackgen.spec.loader import check_source
 from stackgen.spec.yamlsource import parse_yaml
 
-PATRONUS = (ROOT / "specs" / "patronus.yaml").read_text()
+PATRONUS = (ROOT / "stackgen" / "specs" / "patronus.yaml").read_text()
 
 
 def edited(*edits: tuple[str, str]) -> str:

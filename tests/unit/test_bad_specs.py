@@ -26,7 +26,7 @@ from stackgen.spec.loader import check_source
 from stackgen.spec.yamlsource import parse_yaml
 
 BAD = ROOT / "tests" / "bad_specs"
-PATRONUS = (ROOT / "specs" / "patronus.yaml").read_text()
+PATRONUS = (ROOT / "stackgen" / "specs" / "patronus.yaml").read_text()
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from stackgen.targets.base import Placement
 from stackgen.targets.layout import GUIDE
 from stackgen.targets.registry import COMPOSE, TARGETS
 
-PATRONUS = (ROOT / "specs" / "patronus.yaml").read_text()
+PATRONUS = (ROOT / "stackgen" / "specs" / "patronus.yaml").read_text()
 HEADING = re.compile(r"^#{1,6} (.+?)\s*$")
 FENCE = re.compile(r"^```")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from conftest import ROOT, snapshot
 
 TASKQ = ROOT / "specs" / "taskq.yaml"
-PATRONUS = ROOT / "specs" / "patronus.yaml"
+PATRONUS = ROOT / "stackgen" / "specs" / "patronus.yaml"
 
 
 def test_a_second_spec_into_a_sibling_folder_is_refused_instead_of_replacing_the_first_ones_compose_file(

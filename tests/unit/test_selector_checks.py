@@ -9,7 +9,7 @@ from stackgen.errors import SpecError
 from stackgen.spec.loader import check_source
 from stackgen.spec.yamlsource import parse_yaml
 
-PATRONUS = (ROOT / "specs" / "patronus.yaml").read_text()
+PATRONUS = (ROOT / "stackgen" / "specs" / "patronus.yaml").read_text()
 RULE = "  - record: job:http_requests:rate5m\n    expr: sum by (job) (rate(http_requests_total[5m]))\n"
 ALERT = 'expr: up{job="dashboard"} == 0'
 

@@ -14,7 +14,7 @@ from stackgen.process.slo_tests import input_series
 from stackgen.render.alert_expect import index_rules, parse_series, surviving_labels
 from stackgen.spec.loader import load_spec
 
-PATRONUS = ROOT / "specs" / "patronus.yaml"
+PATRONUS = ROOT / "stackgen" / "specs" / "patronus.yaml"
 AVAILABILITY = "slos[dashboard-api-availability]"
 LATENCY = "slos[dashboard-login-latency]"
 
