@@ -69,6 +69,8 @@ class Panel(SpecModel):
     stack: Bool = Field(default=False, description="Whether series are stacked.")
     queries: tuple[Query, ...] = Field(min_length=1, description="The queries it plots.")
     thresholds: tuple[PanelThreshold, ...] = Field(default=(), description="Colour steps, lowest value first.")
+    empty_when_healthy: Bool = Field(default=False, description="Whether the panel shows nothing on a healthy "
+                                     "system (errors, failures); `stackgen verify` then does not expect data.")
 
     @model_validator(mode="before")
     @classmethod
