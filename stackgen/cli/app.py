@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from stackgen.cli import codegen, generate, init, schema, serve, test, up, validate
+from stackgen.cli import codegen, generate, init, schema, serve, test, up, validate, verify
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Monitoring as code: one spec renders a complete, tool-validated monitoring stack.")
@@ -17,6 +17,7 @@ app.command()(generate.generate)
 app.command()(validate.validate)
 app.command("test")(test.test_command)
 app.command("up")(up.up_command)
+app.command("verify")(verify.verify_command)
 app.command()(serve.serve)
 app.command()(init.init)
 app.command()(schema.schema)
