@@ -92,7 +92,8 @@ def amtool_routes(model: Spec, folder: Path) -> Callable[[dict[str, str]], list[
                                   *(f"{k}={v}" for k, v in labels)], timeout=30)
         if not run.ok:
             raise ToolError(f"amtool config routes test: {run.output}")
-        return tuple(run.output.strip().splitlines()[-1].split(","))
+        said = [line for line in run.output.splitlines() if line.strip() and "--alertmanager.url" not in line]
+        return tuple(said[0].strip().split(",")) if said else ()
 
     return lambda labels: list(cached(tuple(sorted(labels.items()))))
 

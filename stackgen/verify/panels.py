@@ -22,7 +22,10 @@ LOOKBACK = 120.0  # seconds of history each query covers
 
 
 def prometheus_data(prometheus: str, path: str, **params: object) -> object:
-    body = get_json(f"{prometheus}{path}", dict(params) or None, timeout=10)
+    try:
+        body = get_json(f"{prometheus}{path}", dict(params) or None, timeout=10)
+    except (OSError, ValueError):  # a refused query (400) or a slow answer: no data, which the caller reports
+        return None
     return body.get("data") if body.get("status") == "success" else None
 
 
@@ -53,13 +56,19 @@ def _has_data(prometheus: str, expr: str) -> bool:
     return bool(isinstance(data, dict) and data.get("result"))
 
 
+def _evaluates(prometheus: str, expr: str) -> bool:
+    return prometheus_data(prometheus, "/api/v1/query", query=expr) is not None
+
+
 def check_panels(spec: Spec, prometheus: str, timeout: float,
                  progress: Callable[[str], None] = lambda line: None) -> list[PanelResult]:
     """Each panel: proven when every query has data within `timeout` (the stack may have just started)."""
     panels: list[tuple[Dashboard, Panel]] = [(d, p) for d in spec.dashboards for p in d.panels]
-    values = {v.name: variable_value(prometheus, v.query) for d in spec.dashboards for v in d.variables}
-    waiting = {(d.uid, p.title): [substituted(q.expr, values) for q in p.queries]
-               for d, p in panels if not p.empty_when_healthy}
+    values: dict[str, str] = {}
+    for variable in (v for d in spec.dashboards for v in d.variables):  # a later query may use an earlier one
+        values[variable.name] = variable_value(prometheus, substituted(variable.query, values))
+    progress("dashboard variables: " + (", ".join(f"${k}={v}" for k, v in values.items()) or "none"))
+    waiting = {(d.uid, p.title): [substituted(q.expr, values) for q in p.queries] for d, p in panels}
 
     def settled() -> bool:
         for key, exprs in list(waiting.items()):
@@ -68,13 +77,18 @@ def check_panels(spec: Spec, prometheus: str, timeout: float,
                 del waiting[key]
         return not waiting
 
-    poll(settled, timeout, every=2)
+    poll(settled, timeout, every=2)  # marked panels wait too: what has data then is reported
     out = []
     for d, p in panels:
+        empty = waiting.get((d.uid, p.title), [])
         if p.empty_when_healthy:
-            out.append(PanelResult(d.title, p.title, SKIPPED, "empty when healthy (marked in the spec)"))
-        elif (d.uid, p.title) in waiting:
-            out.append(PanelResult(d.title, p.title, FAILED, "no data for " + "; ".join(waiting[(d.uid, p.title)])))
+            broken = [e for e in empty if not _evaluates(prometheus, e)]
+            out.append(PanelResult(d.title, p.title, FAILED, "Prometheus refuses " + "; ".join(broken)) if broken
+                       else PanelResult(d.title, p.title, SKIPPED, f"{len(p.queries) - len(empty)} of "
+                                        f"{len(p.queries)} queries have data; the others are empty when healthy "
+                                        "(marked in the spec) and evaluate"))
+        elif empty:
+            out.append(PanelResult(d.title, p.title, FAILED, "no data for " + "; ".join(empty)))
         else:
             out.append(PanelResult(d.title, p.title, PROVEN))
     progress(f"panels: {sum(r.status == PROVEN for r in out)} of {len(out)} have data")
