@@ -19,6 +19,7 @@ GRAFANA_RANGE = re.compile(r"\$__(rate_interval|interval|range)\b|\$\{__(rate_in
 LABEL_VALUES = re.compile(r"^label_values\((?:(.*),\s*)?([A-Za-z_][A-Za-z0-9_]*)\s*\)$")
 WINDOW = "10s"  # ten scrapes on the fast clock: every rate() has samples to work with
 LOOKBACK = 120.0  # seconds of history each query covers
+VARIABLE_TIMEOUT = 20.0  # seconds a variable's series may take to appear after the first scrapes
 
 
 def prometheus_data(prometheus: str, path: str, **params: object) -> object:
@@ -29,8 +30,8 @@ def prometheus_data(prometheus: str, path: str, **params: object) -> object:
     return body.get("data") if body.get("status") == "success" else None
 
 
-def variable_value(prometheus: str, query: str) -> str:
-    """The first value a `label_values(...)` variable offers; any value (`.*`) for other variables."""
+def variable_value(prometheus: str, query: str) -> str | None:
+    """The first value a `label_values(...)` variable offers (None: none yet); any value (`.*`) for others."""
     m = LABEL_VALUES.match(query.strip())
     if not m:
         return ".*"
@@ -40,7 +41,7 @@ def variable_value(prometheus: str, query: str) -> str:
         values = sorted({s[label] for s in series if isinstance(s, dict) and label in s})  # type: ignore[union-attr]
     else:
         values = sorted(prometheus_data(prometheus, f"/api/v1/label/{label}/values") or [])  # type: ignore[type-var]
-    return re.escape(values[0]) if values else ".*"
+    return re.escape(values[0]) if values else None
 
 
 def substituted(expr: str, values: dict[str, str]) -> str:
@@ -66,7 +67,8 @@ def check_panels(spec: Spec, prometheus: str, timeout: float,
     panels: list[tuple[Dashboard, Panel]] = [(d, p) for d in spec.dashboards for p in d.panels]
     values: dict[str, str] = {}
     for variable in (v for d in spec.dashboards for v in d.variables):  # a later query may use an earlier one
-        values[variable.name] = variable_value(prometheus, substituted(variable.query, values))
+        query = substituted(variable.query, values)
+        values[variable.name] = poll(lambda q=query: variable_value(prometheus, q), VARIABLE_TIMEOUT) or ".*"
     progress("dashboard variables: " + (", ".join(f"${k}={v}" for k, v in values.items()) or "none"))
     waiting = {(d.uid, p.title): [substituted(q.expr, values) for q in p.queries] for d, p in panels}
 

@@ -83,8 +83,7 @@ def _inhibits(rule: InhibitRule, source: Alert, target: Alert) -> bool:
 def interfere(spec: Spec, a: AlertPlan, b: AlertPlan) -> bool:
     if a.metrics & b.metrics:
         return True
-    stopped = {p.fault.job for p in (a, b) if p.fault.kind == STOP_TARGET}
-    if stopped and any(stopped & p.services(spec) for p in (a, b)):
+    if any(x.fault.kind == STOP_TARGET and x.fault.job in y.services(spec) for x, y in ((a, b), (b, a))):
         return True
     return any(_inhibits(rule, x, y) for rule in spec.routing.inhibit_rules
                for one, other in ((a, b), (b, a)) for x in one.rules for y in other.rules)
