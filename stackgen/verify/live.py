@@ -2,7 +2,7 @@
 
     plan (which alerts, how, in which waves) -> start the stack (fault switches on, fast clock) -> wait for
     every target and rule -> panels on the healthy baseline -> alerts, wave by wave, concurrently within a
-    wave -> stop the stack -> a Report
+    wave -> inhibit rules, one pair of alerts at a time -> stop the stack -> a Report
 
 The stack is the one `stackgen up` runs (`local.runner`), on ports reserved for this run, so it cannot
 collide with a running `stackgen up` or another verify.
@@ -27,10 +27,11 @@ from stackgen.pipeline import Loaded, prepare, render_stack, write_scratch
 from stackgen.targets.layout import ALERTMANAGER_CONFIG
 from stackgen.targets.local import HOST, LOCAL
 from stackgen.verify.http import get_json, poll
+from stackgen.verify.inhibit import prove_inhibition
 from stackgen.verify.panels import check_panels
 from stackgen.verify.plan import AlertPlan, plan_alerts, unprovable, waves
 from stackgen.verify.prove import LiveStack, prove
-from stackgen.verify.report import FAILED, SKIPPED, AlertResult, PanelResult, Report
+from stackgen.verify.report import FAILED, SKIPPED, AlertResult, InhibitResult, PanelResult, Report
 from stackgen.verify.tools import run_tool
 
 STACK_PORTS = ("prometheus", "alertmanager", "webhook")
@@ -118,7 +119,7 @@ def wait_healthy(live: LiveStack, model: Spec, timeout: float) -> list[str]:
     return list(problems)
 
 
-def prove_alerts(live: LiveStack, model: Spec, plans: list[AlertPlan], progress: Progress) -> list[AlertResult]:
+def prove_alerts(live: LiveStack, model: Spec, plans: list[AlertPlan], progress: Progress) -> dict[str, AlertResult]:
     results: dict[str, AlertResult] = {}
     runnable = []
     for plan in plans:
@@ -138,7 +139,17 @@ def prove_alerts(live: LiveStack, model: Spec, plans: list[AlertPlan], progress:
                 results[result.alert] = result
                 if result.status == FAILED:
                     progress(f"{result.alert}: FAILED: {result.detail}")
-    return [results[p.name] for p in plans]
+    return {p.name: results[p.name] for p in plans}
+
+
+def prove_inhibitions(live: LiveStack, model: Spec, plans: list[AlertPlan], results: dict[str, AlertResult],
+                      progress: Progress) -> list[InhibitResult]:
+    out = []
+    for rule in model.routing.inhibit_rules if model.routing else ():
+        result = prove_inhibition(live, model, rule, plans, results, progress)
+        progress(f"inhibit rule {result.rule}: {result.status}: {result.detail}")
+        out.append(result)
+    return out
 
 
 def verify(loaded: Loaded, options: VerifyOptions, progress: Progress = lambda line: None) -> Report:
@@ -149,15 +160,18 @@ def verify(loaded: Loaded, options: VerifyOptions, progress: Progress = lambda l
         model, stack = start_stack(loaded, options, Path(tmp), progress)
         try:
             ports = model.stack.ports
-            live = LiveStack(*(f"http://{HOST}:{ports[k]}" for k in STACK_PORTS),
-                             services={s.name: f"http://{HOST}:{s.port}" for s in model.services}, runner=stack,
-                             routes=amtool_routes(model, Path(tmp) / "routes"), slack=options.slack)
+            prometheus, alertmanager, sink = (f"http://{HOST}:{ports[k]}" for k in STACK_PORTS)
+            services = {s.name: f"http://{HOST}:{s.port}" for s in model.services}
+            live = LiveStack(prometheus, alertmanager, sink, services, stack,
+                             amtool_routes(model, Path(tmp) / "routes"), options.slack)
             problems = wait_healthy(live, model, options.slack)
             progress("stack healthy: every target up, every rule evaluated" if not problems else
                      "stack NOT healthy: " + "; ".join(problems))
             panels: list[PanelResult] = check_panels(model, live.prometheus, options.slack, progress)
             alerts = prove_alerts(live, model, plans, progress)
+            inhibitions = prove_inhibitions(live, model, plans, alerts, progress)
         finally:
             stack.stop()
     name = loaded.path.name if loaded.path else f"{loaded.spec.file} (embedded)"
-    return Report(name, tuple(alerts), tuple(panels), time.monotonic() - began, tuple(problems))
+    return Report(name, tuple(alerts.values()), tuple(panels), time.monotonic() - began, tuple(inhibitions),
+                  tuple(problems))

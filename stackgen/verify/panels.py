@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 from stackgen.model import Dashboard, Panel, Spec
 from stackgen.verify.http import get_json, poll
@@ -22,7 +24,7 @@ LOOKBACK = 120.0  # seconds of history each query covers
 VARIABLE_TIMEOUT = 20.0  # seconds a variable's series may take to appear after the first scrapes
 
 
-def prometheus_data(prometheus: str, path: str, **params: object) -> object:
+def prometheus_data(prometheus: str, path: str, **params: object) -> Any:
     try:
         body = get_json(f"{prometheus}{path}", dict(params) or None, timeout=10)
     except (OSError, ValueError):  # a refused query (400) or a slow answer: no data, which the caller reports
@@ -38,16 +40,16 @@ def variable_value(prometheus: str, query: str) -> str | None:
     selector, label = m.group(1), m.group(2)
     if selector and selector.strip():
         series = prometheus_data(prometheus, "/api/v1/series", **{"match[]": selector}) or []
-        values = sorted({s[label] for s in series if isinstance(s, dict) and label in s})  # type: ignore[union-attr]
+        values = sorted({s[label] for s in series if isinstance(s, dict) and label in s})
     else:
-        values = sorted(prometheus_data(prometheus, f"/api/v1/label/{label}/values") or [])  # type: ignore[type-var]
-    return re.escape(values[0]) if values else None
+        values = sorted(prometheus_data(prometheus, f"/api/v1/label/{label}/values") or [])
+    return str(values[0]) if values else None
 
 
 def substituted(expr: str, values: dict[str, str]) -> str:
     expr = GRAFANA_RANGE.sub(WINDOW, expr)
     for name, value in values.items():
-        expr = re.sub(rf"\$\{{{name}(:[a-z]+)?\}}|\${name}\b", lambda _, v=value: v, expr)
+        expr = re.sub(rf"\$\{{{name}(:[a-z]+)?\}}|\${name}\b", value.replace("\\", "\\\\"), expr)
     return expr
 
 
@@ -68,7 +70,7 @@ def check_panels(spec: Spec, prometheus: str, timeout: float,
     values: dict[str, str] = {}
     for variable in (v for d in spec.dashboards for v in d.variables):  # a later query may use an earlier one
         query = substituted(variable.query, values)
-        values[variable.name] = poll(lambda q=query: variable_value(prometheus, q), VARIABLE_TIMEOUT) or ".*"
+        values[variable.name] = poll(partial(variable_value, prometheus, query), VARIABLE_TIMEOUT) or ".*"
     progress("dashboard variables: " + (", ".join(f"${k}={v}" for k, v in values.items()) or "none"))
     waiting = {(d.uid, p.title): [substituted(q.expr, values) for q in p.queries] for d, p in panels}
 

@@ -85,7 +85,8 @@ def interfere(spec: Spec, a: AlertPlan, b: AlertPlan) -> bool:
         return True
     if any(x.fault.kind == STOP_TARGET and x.fault.job in y.services(spec) for x, y in ((a, b), (b, a))):
         return True
-    return any(_inhibits(rule, x, y) for rule in spec.routing.inhibit_rules
+    rules = spec.routing.inhibit_rules if spec.routing else ()
+    return any(_inhibits(rule, x, y) for rule in rules
                for one, other in ((a, b), (b, a)) for x in one.rules for y in other.rules)
 
 

@@ -56,7 +56,7 @@ class LiveStack:
                 if a["labels"].get("alertname") == name and a["status"] == status]
 
 
-def _waited(what: str, probe: Callable[[], Any], timeout: float) -> Any:
+def waited(what: str, probe: Callable[[], Any], timeout: float) -> Any:
     found = poll(probe, timeout)
     if not found:
         raise ProofFailed(f"{what} did not happen within {timeout:.0f} s")
@@ -110,7 +110,7 @@ def prove(stack: LiveStack, plan: AlertPlan, progress: Callable[[str], None]) ->
     try:
         switch.set(True)
         progress(f"{name}: fault on ({how})")
-        _waited(f"{name} firing in Prometheus", lambda: stack.prom_alerts(name, "firing"), longest_for + stack.slack)
+        waited(f"{name} firing in Prometheus", lambda: stack.prom_alerts(name, "firing"), longest_for + stack.slack)
         fired_after = time.monotonic() - started
         progress(f"{name}: firing after {fired_after:.1f} s")
         severities = {r.severity for r in plan.rules}
@@ -123,7 +123,7 @@ def prove(stack: LiveStack, plan: AlertPlan, progress: Callable[[str], None]) ->
             found = {i: a["status"]["state"] for i, labels in enumerate(firing) for a in am if _same(labels, a["labels"])}
             return found if len(found) == len(firing) else None
 
-        state = _waited(f"{name} in Alertmanager", states, stack.slack)
+        state = waited(f"{name} in Alertmanager", states, stack.slack)
         active = [labels for i, labels in enumerate(firing) if state[i] == "active"]
         suppressed = [labels for i, labels in enumerate(firing) if state[i] == "suppressed"]
         expected = {r for labels in active for r in stack.routes(labels)}
@@ -132,7 +132,7 @@ def prove(stack: LiveStack, plan: AlertPlan, progress: Callable[[str], None]) ->
             got = {r for r, labels in stack.delivered(name, "firing", since) if any(_same(a, labels) for a in active)}
             return got if expected <= got else None
 
-        _waited(f"{name} delivered to {', '.join(sorted(expected))}", arrived, stack.slack)
+        waited(f"{name} delivered to {', '.join(sorted(expected))}", arrived, stack.slack)
         delivered = {r for r, _ in stack.delivered(name, "firing", since)}
         leaked = [(r, labels) for r, labels in stack.delivered(name, "firing", since)
                   if any(_same(s, labels) for s in suppressed)]
@@ -143,14 +143,14 @@ def prove(stack: LiveStack, plan: AlertPlan, progress: Callable[[str], None]) ->
         inhibited = sorted(s.get("severity", "?") for s in suppressed)
         progress(f"{name}: delivered to {', '.join(sorted(delivered))}")
     except (ProofFailed, OSError, ValueError, KeyError) as exc:
-        _safely_off(switch)
+        switch_off(switch)
         return AlertResult(name, FAILED, how, fired_after, tuple(sorted(delivered)), tuple(sorted(expected)),
                            tuple(inhibited), detail=str(exc))
     return _resolve(stack, plan, switch, AlertResult(name, PROVEN, how, fired_after, tuple(sorted(delivered)),
                                                      tuple(sorted(expected)), tuple(inhibited)), progress)
 
 
-def _safely_off(switch: Switch) -> None:
+def switch_off(switch: Switch) -> None:
     with contextlib.suppress(Exception):  # the proof already failed: its message matters more than this one
         switch.set(False)
 
@@ -161,9 +161,9 @@ def _resolve(stack: LiveStack, plan: AlertPlan, switch: Switch, result: AlertRes
     since, started = time.time(), time.monotonic()
     try:
         switch.set(False)
-        _waited(f"{name} resolved at {', '.join(result.delivered_to)}", lambda: set(result.delivered_to) <= {
+        waited(f"{name} resolved at {', '.join(result.delivered_to)}", lambda: set(result.delivered_to) <= {
             r for r, _ in stack.delivered(name, "resolved", since)}, 2 * stack.slack)
-        _waited(f"{name} gone from Prometheus", lambda: not stack.prom_alerts(name), stack.slack)
+        waited(f"{name} gone from Prometheus", lambda: not stack.prom_alerts(name), stack.slack)
     except (ProofFailed, OSError, ValueError, KeyError) as exc:
         return AlertResult(**{**result.__dict__, "status": FAILED, "detail": str(exc)})
     after = time.monotonic() - started

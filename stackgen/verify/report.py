@@ -38,16 +38,28 @@ class PanelResult:
 
 
 @dataclass(frozen=True)
+class InhibitResult:
+    rule: str
+    source: str  # the alert fired as the rule's source ("-": none)
+    target: str  # the alert it must silence
+    status: str  # PROVEN | SKIPPED (not provable live; not a failure) | FAILED
+    detail: str = ""
+
+
+@dataclass(frozen=True)
 class Report:
     spec: str
     alerts: tuple[AlertResult, ...]
     panels: tuple[PanelResult, ...]
     seconds: float = 0.0
+    inhibitions: tuple[InhibitResult, ...] = ()
     problems: tuple[str, ...] = field(default=())  # failures that belong to no alert or panel
 
     @property
     def ok(self) -> bool:
-        return not self.problems and all(r.status != FAILED for r in (*self.alerts, *self.panels))
+        statuses = [r.status for r in self.alerts] + [p.status for p in self.panels] + [
+            i.status for i in self.inhibitions]
+        return not self.problems and FAILED not in statuses
 
 
 def _seconds(value: float | None) -> str:
@@ -79,6 +91,10 @@ def table(report: Report) -> str:
     lines.append("")
     lines.append(f"panels: {proven} of {len(report.panels)} have data on the healthy baseline")
     lines += [f"  {p.dashboard} / {p.panel}: {p.status}: {p.detail}" for p in report.panels if p.status != PROVEN]
+    if report.inhibitions:
+        lines.append(f"inhibit rules: {sum(i.status == PROVEN for i in report.inhibitions)} of "
+                     f"{len(report.inhibitions)} proven live")
+        lines += [f"  {i.status}: {i.rule}: {i.detail}" for i in report.inhibitions]
     lines += [f"problem: {problem}" for problem in report.problems]
     counts = {s: sum(r.status == s for r in report.alerts) for s in (PROVEN, SKIPPED, FAILED)}
     verdict = "verified" if report.ok else "NOT verified"
@@ -95,6 +111,7 @@ def as_junit(report: Report) -> str:
     """One test case per alert and per panel; skipped ones carry their reason, failed ones what failed."""
     cases = [(f"alert {r.alert}", r.status, r.detail, r.fired_after or 0.0) for r in report.alerts]
     cases += [(f"panel {p.dashboard} / {p.panel}", p.status, p.detail, 0.0) for p in report.panels]
+    cases += [(f"inhibit {i.rule}", i.status, i.detail, 0.0) for i in report.inhibitions]
     cases += [("stack", FAILED, problem, 0.0) for problem in report.problems]
     suite = ET.Element("testsuite", name=f"stackgen verify {report.spec}", tests=str(len(cases)),
                        failures=str(sum(c[1] == FAILED for c in cases)),

@@ -21,7 +21,7 @@ PANELS = (PanelResult("Overview", "Uptime", PROVEN),
 
 
 def report(*alerts: AlertResult, problems: tuple[str, ...] = ()) -> Report:
-    return Report("taskq.yaml", alerts, PANELS, 93.4, problems)
+    return Report("taskq.yaml", alerts, PANELS, 93.4, problems=problems)
 
 
 def test_the_table_lists_each_alert_with_when_it_fired_where_it_went_and_whether_it_resolved():
