@@ -1,9 +1,9 @@
 """Proving the spec's inhibit rules live: while a source alert fires, a target alert it silences fires in
 Prometheus, is suppressed in Alertmanager, and is delivered to no one.
 
-For each rule, the first pair of provable alerts whose labels may match its source and target is fired
-together; a rule with no such pair (or whose pair fires on labels that the rule's `equal` keeps apart)
-is reported as not proven live, with why, and does not fail the run: its alerts are proven on their own.
+For each rule, pairs of provable alerts whose labels may match its source and target are fired together
+until one shows the target suppressed; a rule with no such pair (or whose pairs fire on labels that the
+rule's `equal` keeps apart) is reported as not proven live, with why, and does not fail the run: its alerts are proven on their own.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from stackgen.verify.plan import AlertPlan, may_match, static_labels, unprovable
 from stackgen.verify.prove import LiveStack, ProofFailed, Switch, switch_off, waited
 from stackgen.verify.report import FAILED, PROVEN, SKIPPED, AlertResult, InhibitResult
 
+MAX_PAIRS = 3  # pairs of alerts tried per rule, each taking some seconds
 DELIVERY_WINDOW = 3.0  # seconds after the source's delivery in which a leaked target would have arrived too
 
 
@@ -25,8 +26,9 @@ def describe(rule: InhibitRule) -> str:
     return f"{', '.join(rule.source_matchers)} silences {', '.join(rule.target_matchers)}"
 
 
-def pair(spec: Spec, rule: InhibitRule, plans: list[AlertPlan]) -> tuple[AlertPlan, AlertPlan] | None:
-    """A source and a target alert the rule may link, both provable, the source not stopping the target."""
+def pairs(spec: Spec, rule: InhibitRule, plans: list[AlertPlan]) -> list[tuple[AlertPlan, AlertPlan]]:
+    """Source and target alerts the rule may link, both provable, the source not stopping the target."""
+    out = []
     usable = [p for p in plans if p.skip is None and not unprovable(p)]
     for source in usable:
         if not any(may_match(rule.source_matchers, static_labels(r)) for r in source.rules):
@@ -36,8 +38,8 @@ def pair(spec: Spec, rule: InhibitRule, plans: list[AlertPlan]) -> tuple[AlertPl
                 continue
             stops_it = source.fault.kind == STOP_TARGET and source.fault.job in target.services(spec)
             if not stops_it and any(may_match(rule.target_matchers, static_labels(r)) for r in target.rules):
-                return source, target
-    return None
+                out.append((source, target))
+    return out
 
 
 def twin_result(rule: InhibitRule, plans: list[AlertPlan], results: dict[str, AlertResult]) -> InhibitResult:
@@ -57,11 +59,19 @@ def prove_inhibition(stack: LiveStack, spec: Spec, rule: InhibitRule, plans: lis
                      results: dict[str, AlertResult], progress: Callable[[str], None]) -> InhibitResult:
     if "alertname" in rule.equal:
         return twin_result(rule, plans, results)
-    found = pair(spec, rule, plans)
-    if found is None:
+    candidates = pairs(spec, rule, plans)[:MAX_PAIRS]
+    if not candidates:
         return InhibitResult(describe(rule), "-", "-", SKIPPED, "no two provable alerts the rule links (a source "
                              "that stops a service leaves that service's alerts nothing to fire on)")
-    source, target = found
+    for source, target in candidates:  # the faults of a pair may hit labels that `equal` keeps apart: try the next
+        result = _prove_pair(stack, rule, source, target, progress)
+        if result.status != SKIPPED:
+            return result
+    return result
+
+
+def _prove_pair(stack: LiveStack, rule: InhibitRule, source: AlertPlan, target: AlertPlan,
+                progress: Callable[[str], None]) -> InhibitResult:
     since = time.time()
     switches: list[Switch] = []
     try:
