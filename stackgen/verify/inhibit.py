@@ -3,7 +3,8 @@ Prometheus, is suppressed in Alertmanager, and is delivered to no one.
 
 For each rule, pairs of provable alerts whose labels may match its source and target are fired together
 until one shows the target suppressed; a rule with no such pair (or whose pairs fire on labels that the
-rule's `equal` keeps apart) is reported as not proven live, with why, and does not fail the run: its alerts are proven on their own.
+rule's `equal` keeps apart) is reported as not proven live, with why, and does not fail the run: its
+alerts are proven on their own.
 """
 
 from __future__ import annotations
