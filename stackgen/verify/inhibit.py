@@ -84,13 +84,14 @@ def _prove_pair(stack: LiveStack, rule: InhibitRule, source: AlertPlan, target: 
         waited(f"{source.name} delivered", lambda: stack.delivered(source.name, "firing", since), limit)
         waited(f"{target.name} firing in Prometheus", lambda: stack.prom_alerts(target.name, "firing"), limit)
         states = waited(f"{target.name} in Alertmanager", lambda: stack.am_alerts(target.name), stack.slack)
-        if not any(a["status"]["state"] == "suppressed" for a in states):
+        suppressed = [a["labels"] for a in states if a["status"]["state"] == "suppressed"]
+        if not suppressed:
             labels = [{k: a["labels"].get(k) for k in rule.equal} for a in states]
             return InhibitResult(describe(rule), source.name, target.name, SKIPPED,
                                  f"{target.name} was not inhibited: its faults fire on other {', '.join(rule.equal)} "
                                  f"({labels})")
         time.sleep(DELIVERY_WINDOW)
-        leaked = [r for r, _ in stack.delivered(target.name, "firing", since)]
+        leaked = [r for r, labels in stack.delivered(target.name, "firing", since) if labels in suppressed]
         if leaked:
             return InhibitResult(describe(rule), source.name, target.name, FAILED,
                                  f"{target.name} was inhibited but delivered to {', '.join(sorted(set(leaked)))}")
