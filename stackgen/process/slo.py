@@ -56,7 +56,7 @@ from stackgen.process.slo_model import (
     SLOAlerting,
     number,
 )
-from stackgen.process.slo_rules import ALERT_GROUP, metadata_rules, sli_rules, slo_alerts
+from stackgen.process.slo_rules import ALERT_GROUP, TICKET_TESTED, TICKET_UNTESTED, metadata_rules, sli_rules, slo_alerts
 from stackgen.process.slo_tests import SLITestError, alert_tests
 
 __all__ = ["PAGE_WINDOWS", "SLO", "TICKET_WINDOWS", "BucketSLI", "BurnWindow", "RatioSLI", "SLOAlerting",
@@ -161,13 +161,13 @@ def check_slos(spec: Spec, slos: tuple[SLO, ...]) -> list[SpecIssue]:
 def _with_tests(spec: Spec, slo: SLO) -> tuple[Alert, Alert]:
     page, ticket = slo_alerts(slo)
     if not slo.alerting.tests:
-        return page, ticket
+        return page, replace(ticket, verify_skip=TICKET_UNTESTED)
     try:
         page_cases, ticket_cases = alert_tests(slo)
     except SLITestError as exc:
         raise SpecError([SpecIssue(spec.file, None, _path(slo, "sli"), f"cannot derive alert tests: {exc}",
                                    "give errors and total one series selector each, or set alerting.tests: false")]) from None
-    return replace(page, tests=page_cases), replace(ticket, tests=ticket_cases)
+    return replace(page, tests=page_cases), replace(ticket, tests=ticket_cases, verify_skip=TICKET_TESTED)
 
 
 def expand_slos(spec: Spec, slos: tuple[SLO, ...]) -> Spec:

@@ -73,15 +73,18 @@ def check_panels(spec: Spec, prometheus: str, timeout: float,
         values[variable.name] = poll(partial(variable_value, prometheus, query), VARIABLE_TIMEOUT) or ".*"
     progress("dashboard variables: " + (", ".join(f"${k}={v}" for k, v in values.items()) or "none"))
     waiting = {(d.uid, p.title): [substituted(q.expr, values) for q in p.queries] for d, p in panels}
+    marked = {(d.uid, p.title) for d, p in panels if p.empty_when_healthy}
 
     def settled() -> bool:
         for key, exprs in list(waiting.items()):
             waiting[key] = [e for e in exprs if not _has_data(prometheus, e)]
             if not waiting[key]:
                 del waiting[key]
-        return not waiting
+        return waiting.keys() <= marked
 
-    poll(settled, timeout, every=2)  # marked panels wait too: what has data then is reported
+    # Marked panels do not hold the wait (they may stay empty for the whole of it): what has data by the
+    # time the others do is reported.
+    poll(settled, timeout, every=2)
     out = []
     for d, p in panels:
         empty = waiting.get((d.uid, p.title), [])

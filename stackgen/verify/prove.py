@@ -91,6 +91,10 @@ class Switch:
             post_json(f"{url}/admin/faults", {"alert": self.plan.name, "active": active})
 
 
+def _active(alerts: list[dict[str, Any]]) -> bool:
+    return any(a["status"]["state"] == "active" for a in alerts)
+
+
 def _same(labels: dict[str, str], other: dict[str, str]) -> bool:
     return all(other.get(k) == v for k, v in labels.items())
 
@@ -102,12 +106,16 @@ def prove(stack: LiveStack, plan: AlertPlan, progress: Callable[[str], None]) ->
     except ProofFailed as exc:
         return AlertResult(name, FAILED, how, detail=str(exc))
     longest_for = max(seconds(r.for_) if r.for_ else 0.0 for r in plan.rules)
-    since, started = time.time(), time.monotonic()
     fired_after: float | None = None
     delivered: set[str] = set()
     expected: set[str] = set()
     inhibited: list[str] = []
     try:
+        # A proof sees the alert start firing: one that an earlier fault left firing (an SLO's long windows
+        # remember another alert's errors) is waited out first, or its delivery happened before `since`.
+        waited(f"{name} quiet before its fault (an earlier fault left it firing)",
+               lambda: not stack.prom_alerts(name) and not _active(stack.am_alerts(name)), stack.slack)
+        since, started = time.time(), time.monotonic()
         switch.set(True)
         progress(f"{name}: fault on ({how})")
         waited(f"{name} firing in Prometheus", lambda: stack.prom_alerts(name, "firing"), longest_for + stack.slack)

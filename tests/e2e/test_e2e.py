@@ -25,7 +25,8 @@ from support.probe import StackURLs, get_json, matches, post_json, wait_for
 from stackgen.pipeline import load
 from stackgen.process.fast import speed_up
 
-pytestmark = pytest.mark.e2e
+# One live stack serves the whole module: with `--dist loadgroup` its tests stay on one worker.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("patronus-live-stack")]
 
 SPEC = ROOT / "stackgen" / "specs" / "patronus.yaml"
 FACTOR = 60
@@ -317,5 +318,8 @@ def test_every_dashboard_panel_has_data(stack):
             expr = re.sub(rf"\$\{{{name}(:[a-z]+)?\}}|\${name}\b", value, expr)
         return bool(urls.prom("/api/v1/query_range", query=expr, start=start, end=end, step=1)["result"])
 
-    empty = [f"{d.title} / {p.title}: {q.expr}" for d, p in panels for q in p.queries if not has_data(q.expr)]
+    # Every query must evaluate (has_data raises on an error); a panel the spec marks empty_when_healthy
+    # (5xx rates) may be empty, since whether an earlier fault left errors in the window depends on test order.
+    empty = [f"{d.title} / {p.title}: {q.expr}" for d, p in panels for q in p.queries
+             if not has_data(q.expr) and not p.empty_when_healthy]
     assert not empty, "panels with no data:\n" + "\n".join(empty)
