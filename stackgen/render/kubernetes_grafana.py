@@ -1,0 +1,33 @@
+"""Grafana on Kubernetes: dashboards and the datasource as ConfigMaps that Grafana's sidecar loads.
+
+kube-prometheus-stack's Grafana runs a sidecar that watches ConfigMaps with a label (`grafana_dashboard`
+for dashboards, `grafana_datasource` for datasources, value "1" by default) and hands their files to
+Grafana. The dashboard JSON and datasource YAML are the ones the other targets write, serialised the same way.
+"""
+
+from __future__ import annotations
+
+from stackgen.model import Dashboard, Spec
+from stackgen.output.serialize import dump_json, dump_yaml
+from stackgen.render.grafana import render_dashboard
+from stackgen.render.grafana_provisioning import render_datasources
+from stackgen.render.kubernetes import dashboard_object, manifest, metadata, object_name, settings_of
+from stackgen.targets.base import Target
+
+
+def render_dashboard_configmap(spec: Spec, dashboard: Dashboard) -> dict:
+    settings = settings_of(spec)
+    meta = metadata(spec, dashboard_object(dashboard.uid), {settings.dashboard_label: settings.dashboard_label_value})
+    return manifest("v1", "ConfigMap", meta,
+                    data={f"{dashboard.uid}.json": dump_json(render_dashboard(dashboard)).decode("utf-8")})
+
+
+def render_datasource_configmap(spec: Spec, target: Target) -> dict:
+    """The stackgen Prometheus datasource (the uid every dashboard refers to), not the default one.
+
+    kube-prometheus-stack provisions its own default datasource, and Grafana refuses to start with two.
+    """
+    datasources = render_datasources(spec, target)
+    datasources["datasources"] = [{**d, "isDefault": False} for d in datasources["datasources"]]
+    meta = metadata(spec, object_name(spec.name, "grafana-datasource"), {settings_of(spec).datasource_label: "1"})
+    return manifest("v1", "ConfigMap", meta, data={f"{spec.name}-datasource.yaml": dump_yaml(datasources, None).decode()})
