@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from stackgen.model import Receiver, Route, Spec
+from stackgen.output.serialize import dump_yaml
 from stackgen.render.alertmanager import _SLACK_DEFAULTS as SLACK_DEFAULTS  # one copy of the defaults
 from stackgen.render.alertmanager import render_alertmanager_config
 from stackgen.render.kubernetes import (
@@ -24,7 +25,6 @@ from stackgen.render.kubernetes import (
     secret_key,
     settings_of,
 )
-from stackgen.output.serialize import dump_yaml
 from stackgen.spec.checks import MATCHER
 from stackgen.targets.base import Target
 
