@@ -28,11 +28,12 @@ LABEL_NAME = re.compile(r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
                         r"[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
 
 
-class _CrdLoader(yaml.SafeLoader):
-    """YAML 1.1 reads a bare `=` (an enum value in the AlertmanagerConfig CRD) as the `value` tag: keep it a string."""
+class KubernetesYamlLoader(yaml.SafeLoader):
+    """YAML 1.1 reads a bare `=` as the `value` tag; kustomize and the AlertmanagerConfig CRD write it bare
+    (YAML 1.2, where it is a string). Keep it a string."""
 
 
-_CrdLoader.add_constructor("tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node))
+KubernetesYamlLoader.add_constructor("tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node))
 
 
 @functools.cache
@@ -40,7 +41,7 @@ def crd_schemas() -> dict[tuple[str, str], dict]:
     """(apiVersion, kind) -> openAPIV3Schema, for every served version of every CRD in the fixtures."""
     schemas = {}
     for path in sorted(CRDS.glob("*.yaml")):
-        crd = yaml.load(path.read_text(encoding="utf-8"), Loader=_CrdLoader)
+        crd = yaml.load(path.read_text(encoding="utf-8"), Loader=KubernetesYamlLoader)
         for version in crd["spec"]["versions"]:
             api_version = f"{crd['spec']['group']}/{version['name']}"
             schemas[(api_version, crd["spec"]["names"]["kind"])] = version["schema"]["openAPIV3Schema"]
