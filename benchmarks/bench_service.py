@@ -128,7 +128,7 @@ def loopback(args: argparse.Namespace) -> dict[str, list[tuple[float, float]]]:
 
 def in_process(args: argparse.Namespace) -> dict[str, float]:
     """Microseconds per request when the ASGI app is called directly (best of 5 interleaved batches)."""
-    from stackgen.service.traffic import call_app
+    from stackgen.service.inprocess import call_app
 
     async def measure() -> dict[str, float]:
         apps = {v: build_app(v) for v in VARIANTS}

@@ -28,6 +28,8 @@ LANE_MARKERS = {"tools": pytest.mark.tools, "e2e": pytest.mark.e2e}
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark each test with its folder's lane, so `-m "not e2e"` and `-m tools` select by kind."""
     for item in items:
+        if not item.path.is_relative_to(ROOT / "tests"):
+            continue  # examples/ carry their own tests: the fast lane runs them as unit tests
         lane = item.path.relative_to(ROOT / "tests").parts[0]
         if lane in LANE_MARKERS:
             item.add_marker(LANE_MARKERS[lane])

@@ -6,6 +6,7 @@ the values put into it are checked against the spec's name rules first, so they 
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -14,7 +15,9 @@ import typer
 
 from stackgen.cli.common import guarded
 from stackgen.errors import OutputError
-from stackgen.spec.schema import API_VERSION, SCHEMA
+from stackgen.spec.schema import API_VERSION, SCHEMA_ID
+
+SCHEMA_FILE = "stackgen.schema.json"  # written beside the spec: the schema's $id is not hosted yet
 
 TEMPLATE = "init.yaml.j2"
 NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
@@ -33,7 +36,7 @@ def default_name(path: Path) -> str:
 def render_starter_spec(name: str, service: str, port: int, title: str = "") -> str:
     """The starter spec's text. Pure; `name` and `service` must already match NAME."""
     return _ENV.get_template(TEMPLATE).render(
-        schema_url=SCHEMA["$id"], api_version=API_VERSION, name=name, service=service, port=port,
+        schema_url=SCHEMA_FILE, api_version=API_VERSION, name=name, service=service, port=port,
         title=title or name.replace("-", " ").replace("_", " ").title())
 
 
@@ -46,6 +49,30 @@ def write_new_file(path: Path, text: str) -> None:
     except FileExistsError:
         raise OutputError(f"{path}: already exists; stackgen init never overwrites a spec. "
                           "Choose another path or remove the file") from None
+    except OSError as exc:
+        raise OutputError(f"{path}: could not write: {exc.strerror or exc}") from None
+
+
+def claim_schema_file(path: Path) -> None:
+    """Refuse unless `path` is absent or a stackgen schema, which init may refresh: anything else is the user's."""
+    try:
+        ours = json.loads(path.read_text(encoding="utf-8")).get("$id") == SCHEMA_ID
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError, AttributeError):
+        ours = False
+    if not ours:
+        raise OutputError(f"{path}: exists and is not a stackgen schema; stackgen init never overwrites it. "
+                          "Move it, or write the spec in another folder")
+
+
+def write_schema(path: Path) -> None:
+    """The spec format's JSON Schema at `path`, for the editor the starter spec's first line points at."""
+    from stackgen.output.serialize import dump_json
+    from stackgen.spec.schema import json_schema
+
+    try:
+        path.write_bytes(dump_json(json_schema()))
     except OSError as exc:
         raise OutputError(f"{path}: could not write: {exc.strerror or exc}") from None
 
@@ -68,5 +95,8 @@ def init(
     """Write a starter spec, with the schema comment for editor completion. Never overwrites a file."""
     system = _checked_name(name or default_name(path))
     text = render_starter_spec(system, _checked_name(service), port, title.replace("\n", " ").strip())
+    schema_path = path.parent / SCHEMA_FILE
+    guarded(lambda: claim_schema_file(schema_path))
     guarded(lambda: write_new_file(path, text))
-    typer.echo(f"wrote {path}; next: `stackgen validate {path}` and `stackgen generate {path}`")
+    guarded(lambda: write_schema(schema_path))
+    typer.echo(f"wrote {path} and {schema_path}; next: `stackgen validate {path}` and `stackgen generate {path}`")

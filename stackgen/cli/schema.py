@@ -8,6 +8,6 @@ import sys
 def schema() -> None:
     """Print the JSON Schema of the spec format, for editor completion and checks."""
     from stackgen.output.serialize import dump_json
-    from stackgen.spec.schema import SCHEMA
+    from stackgen.spec.schema import json_schema
 
-    sys.stdout.write(dump_json(SCHEMA).decode())
+    sys.stdout.write(dump_json(json_schema()).decode())

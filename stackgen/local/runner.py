@@ -143,6 +143,7 @@ class LocalStack:
         check_ports(self.components)
         for c in self.components:
             with open(c.log, "ab") as log:
+                os.fchmod(log.fileno(), 0o600)  # the service's log holds its demo password
                 process = subprocess.Popen(c.command, stdout=log, stderr=subprocess.STDOUT,
                                            stdin=subprocess.DEVNULL, start_new_session=True)
             c.process = process

@@ -32,13 +32,21 @@ class Sink:
         for alert in payload.get("alerts", []):
             labels = alert.get("labels", {})
             rest = ",".join(f"{k}={v}" for k, v in sorted(labels.items()) if k not in ("alertname", "severity"))
-            print(f"{time.strftime('%H:%M:%S')} {receiver}: {alert.get('status', '?')} "
-                  f"{labels.get('alertname', '?')} severity={labels.get('severity', '-')} {rest}",
-                  file=self.out, flush=True)
+            line = (f"{time.strftime('%H:%M:%S')} {receiver}: {alert.get('status', '?')} "
+                    f"{labels.get('alertname', '?')} severity={labels.get('severity', '-')} {rest}")
+            # JSON admits lone surrogates that no output encoding takes: escape them rather than fail.
+            print(line.encode("utf-8", "backslashreplace").decode(), file=self.out, flush=True)
 
     def snapshot(self) -> list[dict]:
         with self.lock:
             return list(self.notifications)
+
+
+def well_formed(payload: dict) -> bool:
+    """The parts `Sink.receive` reads have the shape Alertmanager sends."""
+    alerts = payload.get("alerts", [])
+    return isinstance(alerts, list) and all(
+        isinstance(a, dict) and isinstance(a.get("labels", {}), dict) for a in alerts)
 
 
 def make_handler(sink: Sink):
@@ -63,15 +71,20 @@ def make_handler(sink: Sink):
             receiver = self.path.removeprefix("/hooks/")
             if not self.path.startswith("/hooks/") or not receiver:
                 return self._answer(404, {"error": "post to /hooks/<receiver>"})
-            length = int(self.headers.get("Content-Length") or 0)
+            declared = (self.headers.get("Content-Length") or "0").strip()
+            if not declared.isdigit():  # a negative length would make read() wait for the client to close
+                return self._answer(400, {"error": "Content-Length must be a non-negative integer"})
+            length = int(declared)
             if length > MAX_BODY:
                 return self._answer(413, {"error": "body too large"})
             try:
                 payload = json.loads(self.rfile.read(length) or b"{}")
-            except ValueError:
+            except (ValueError, RecursionError):
                 return self._answer(400, {"error": "body is not JSON"})
             if not isinstance(payload, dict):
                 return self._answer(400, {"error": "body is not a JSON object"})
+            if not well_formed(payload):
+                return self._answer(400, {"error": "alerts must be a list of objects whose labels are an object"})
             sink.receive(receiver, payload)
             self._answer(200, {"status": "ok"})
 

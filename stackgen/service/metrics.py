@@ -3,9 +3,8 @@
 The demo components ask for metrics by name, type and labels (`SpecMetrics.claim`). A metric the spec does
 not declare, or declares with another type or other labels, comes back as `NULL_METRIC`, whose updates do
 nothing: the components run against any spec and drive only what it declares. A declared metric that no
-component claims is still exposed (`SpecMetrics.expose_unclaimed`): a labelless one as its single series at
-0, a labelled one as one series whose label values are all `UNCLAIMED_LABEL_VALUE`, so the exposition always
-holds every declared metric and nothing else.
+component claims is driven by the baseline (`stackgen.service.driver`), so the exposition always holds
+every declared metric and nothing else.
 """
 
 from __future__ import annotations
@@ -15,11 +14,12 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Summary
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client.samples import Sample
 
 from stackgen.errors import StackgenError
 from stackgen.model import Metric, Spec
 
-UNCLAIMED_LABEL_VALUE = "none"
+LabelKey = tuple[tuple[str, str], ...]
 EXPOSITION_CONTENT_TYPE = CONTENT_TYPE_LATEST
 # Types whose families prometheus_client extends with a `<name>_created` series; the spec does not declare it.
 _TYPES_WITH_CREATED = ("counter", "histogram", "summary")
@@ -64,7 +64,7 @@ NULL_METRIC: Any = _NullMetric()
 
 def _client_metric(metric: Metric, registry: CollectorRegistry) -> Any:
     """One prometheus_client metric for a declared metric, named so that it exposes the declared name."""
-    common = {"documentation": metric.help, "labelnames": metric.labels, "registry": registry}
+    common: dict[str, Any] = {"documentation": metric.help, "labelnames": metric.labels, "registry": registry}
     if metric.type == "counter":
         if not metric.name.endswith("_total"):
             raise ServiceError(
@@ -89,17 +89,33 @@ def served_metrics(spec: Spec, service: str | None) -> tuple[Metric, ...]:
 class _WithoutCreated:
     """A view of a registry that leaves out the `_created` series prometheus_client adds on its own."""
 
-    def __init__(self, registry: CollectorRegistry, types: dict[str, str]) -> None:
+    def __init__(self, registry: CollectorRegistry, types: dict[str, str], levels: dict[str, dict[LabelKey, float]]) -> None:
         self._registry = registry
         # family name (as prometheus_client names it) -> declared type
         self._types = types
+        self._levels = levels
 
     def collect(self) -> Iterator[Any]:
         for family in self._registry.collect():
             if self._types.get(family.name) in _TYPES_WITH_CREATED:
                 created = family.name + "_created"
                 family.samples = [s for s in family.samples if s.name != created]
+            levels = self._levels.get(family.name)
+            if levels:
+                family.samples = _with_levels(family.samples, family.name, levels)
             yield family
+
+
+def _with_levels(samples: list[Sample], name: str, levels: dict[LabelKey, float]) -> list[Sample]:
+    """Gauge samples with the held levels in place of (or added to) what the components set."""
+    out = [s._replace(value=levels.get(label_key(s.labels), s.value)) for s in samples]
+    present = {label_key(s.labels) for s in samples}
+    out.extend(Sample(name, dict(key), level) for key, level in levels.items() if key not in present)
+    return out
+
+
+def label_key(labels: dict[str, str]) -> LabelKey:
+    return tuple(sorted(labels.items()))
 
 
 class SpecMetrics:
@@ -119,7 +135,9 @@ class SpecMetrics:
             self.declared[metric.name] = metric
             self._client[metric.name] = client
             family_types[client._name] = metric.type
-        self._view = _WithoutCreated(self.registry, family_types)
+        # Gauge levels held regardless of what a component sets (faults use them): name -> labels -> level.
+        self.held_levels: dict[str, dict[LabelKey, float]] = {}
+        self._view = _WithoutCreated(self.registry, family_types, self.held_levels)
 
     def claim(self, name: str, type_: str, labels: Iterable[str] = ()) -> Any:
         """The metric `name` if the spec declares it with this type and these labels, else NULL_METRIC."""
@@ -129,16 +147,15 @@ class SpecMetrics:
         self._claimed.add(name)
         return self._client[name]
 
-    @property
-    def unclaimed(self) -> tuple[str, ...]:
-        return tuple(n for n in self.declared if n not in self._claimed)
+    def claim_rest(self) -> dict[str, Any]:
+        """Every metric no component has claimed, claimed now: the baseline drives them."""
+        rest = {name: self._client[name] for name in self.declared if name not in self._claimed}
+        self._claimed.update(rest)
+        return rest
 
-    def expose_unclaimed(self) -> None:
-        """Give every declared metric that no component drives one visible series (see the module doc)."""
-        for name in self.unclaimed:
-            metric = self.declared[name]
-            if metric.labels:
-                self._client[name].labels(**{label: UNCLAIMED_LABEL_VALUE for label in metric.labels})
+    def client(self, name: str) -> Any:
+        """The prometheus_client metric of a declared metric, claimed or not (faults drive both)."""
+        return self._client[name]
 
     def exposition(self) -> bytes:
         """The text exposition of every declared metric, as Prometheus scrapes it."""

@@ -37,16 +37,19 @@ def memory_limit_bytes() -> float:
 
 
 class SystemMetrics:
-    def __init__(self, metrics: SpecMetrics, version: str, active_users: Callable[[], int]) -> None:
+    """The process metrics a spec declares under these names; active users only when a scenario counts them."""
+
+    def __init__(self, metrics: SpecMetrics, version: str, active_users: Callable[[], int] | None) -> None:
         started = time.monotonic()
         metrics.claim("app_info", "gauge", ["version"]).labels(version=version).set(1)
         # Computed when scraped, so they are exact without a loop.
         metrics.claim("app_uptime_seconds", "gauge").set_function(lambda: time.monotonic() - started)
         metrics.claim("app_memory_usage_bytes", "gauge").set_function(resident_bytes)
         metrics.claim("app_memory_limit_bytes", "gauge").set(memory_limit_bytes())
-        self._active_users = metrics.claim("app_active_users", "gauge")
         self._count_active = active_users
+        self._active_users = metrics.claim("app_active_users", "gauge") if active_users else None
 
     def update(self) -> None:
-        """Refresh the values that cost a query; called by the maintenance loop."""
-        self._active_users.set(self._count_active())
+        """Refresh the values that cost a query; called every tick."""
+        if self._active_users is not None and self._count_active is not None:
+            self._active_users.set(self._count_active())

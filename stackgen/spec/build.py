@@ -1,150 +1,120 @@
-"""Map a schema-valid spec document onto the domain model (defaults, threshold values)."""
+"""Map the typed spec onto the domain model renderers read: thresholds substituted, routes fanned out.
+
+Defaults are the typed models' own; this module only changes shape.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from stackgen import model as m
 from stackgen.promql import substitute_thresholds
+from stackgen.spec.v1 import dashboards as d
+from stackgen.spec.v1 import routing as r
+from stackgen.spec.v1 import rules
+from stackgen.spec.v1.document import SpecV1
 
-DEFAULT_PORTS = {"prometheus": 9090, "alertmanager": 9093, "grafana": 3000, "webhook": 9095}
-DEFAULT_EXPORTER_PORTS = {"node": 9100}
-QUERY_FORMATS = {"heatmap": "heatmap", "table": "table"}  # a panel type's natural query format
-
-
-def _thresholds(doc: dict) -> dict[str, m.Threshold]:
-    out = {}
-    for name, raw in sorted(doc.get("thresholds", {}).items()):
-        raw = raw if isinstance(raw, dict) else {"value": raw}
-        out[name] = m.Threshold(name, raw["value"], raw.get("unit", ""), raw.get("description", ""))
-    return out
+Substitute = Callable[[str], str]
 
 
-def _alert(raw: dict, group: str, sub) -> m.Alert:
-    rb = raw.get("runbook", {})
-    tests = tuple(
-        m.AlertTest(t.get("name", f"case {i + 1}"), tuple(t["series"].items()), t["at"], t["fires"],
-                    dict(t.get("labels", {})), {k: sub(v) for k, v in t.get("annotations", {}).items()},
-                    t.get("interval", "1m"), t.get("value"))
-        for i, t in enumerate(raw.get("tests", [])))
+def _alert(alert: rules.Alert, group: str, sub: Substitute) -> m.Alert:
+    tests = tuple(m.AlertTest(t.name, tuple(t.series.items()), t.at, t.fires, dict(t.labels),
+                              {k: sub(v) for k, v in t.annotations.items()}, t.interval, t.value)
+                  for t in alert.tests)
     return m.Alert(
-        name=raw["name"], group=group, expr=sub(raw["expr"]), source_expr=raw["expr"],
-        severity=raw["severity"], summary=sub(raw["summary"]), description=sub(raw.get("description", "")),
-        for_=raw.get("for"), service=raw.get("service"), runbook_url=raw.get("runbook_url"),
-        threshold=raw.get("threshold"), labels=dict(raw.get("labels", {})),
-        annotations={k: sub(v) for k, v in raw.get("annotations", {}).items()}, tests=tests,
-        runbook=m.Runbook(rb.get("meaning", ""), tuple(rb.get("causes", ())), tuple(rb.get("steps", ()))))
+        name=alert.name, group=group, expr=sub(alert.expr), source_expr=alert.expr, severity=alert.severity,
+        summary=sub(alert.summary), description=sub(alert.description), for_=alert.for_, service=alert.service,
+        runbook_url=alert.runbook_url, threshold=alert.threshold, labels=dict(alert.labels),
+        annotations={k: sub(v) for k, v in alert.annotations.items()}, tests=tests,
+        runbook=m.Runbook(alert.runbook.meaning, alert.runbook.causes, alert.runbook.steps))
 
 
-def _route(raw: dict) -> list[m.Route]:
+def _route(route: r.Route) -> list[m.Route]:
     """One spec route; `receivers: [a, b]` fans out to sibling routes that continue to the next."""
-    receivers = raw.get("receivers") or [raw.get("receiver")]
-    children = tuple(r for child in raw.get("routes", []) for r in _route(child))
-    out = []
-    for i, receiver in enumerate(receivers):
-        last = i == len(receivers) - 1
-        out.append(m.Route(
-            matchers=tuple(raw.get("matchers", ())), receiver=receiver,
-            continue_=raw.get("continue", False) if last else True,
-            group_by=tuple(raw["group_by"]) if "group_by" in raw else None,
-            group_wait=raw.get("group_wait"), group_interval=raw.get("group_interval"),
-            repeat_interval=raw.get("repeat_interval"), routes=children))
-    return out
+    children = tuple(child for spec_child in route.routes for child in _route(spec_child))
+    receivers = route.targets or (None,)
+    return [m.Route(matchers=route.matchers, receiver=receiver,  # type: ignore[arg-type]
+                    continue_=route.continue_ if i == len(receivers) - 1 else True, group_by=route.group_by,
+                    group_wait=route.group_wait, group_interval=route.group_interval,
+                    repeat_interval=route.repeat_interval, routes=children)
+            for i, receiver in enumerate(receivers)]
 
 
-def _routing(raw: dict | None) -> m.Routing | None:
-    if raw is None:
+def _routing(routing: r.Routing | None) -> m.Routing | None:
+    if routing is None:
         return None
-    receivers = []
-    for r in raw["receivers"]:
-        kinds = [k for k in ("slack", "email", "pagerduty", "webhook") if k in r]
-        kind = kinds[0] if kinds else "null"
-        receivers.append(m.Receiver(r["name"], kind, dict(r.get(kind, {}))))
-    defaults = m.Routing(receiver=raw["receiver"], receivers=())
     return m.Routing(
-        receiver=raw["receiver"], receivers=tuple(receivers),
-        group_by=tuple(raw.get("group_by", defaults.group_by)),
-        group_wait=raw.get("group_wait", defaults.group_wait),
-        group_interval=raw.get("group_interval", defaults.group_interval),
-        repeat_interval=raw.get("repeat_interval", defaults.repeat_interval),
-        routes=tuple(r for route in raw.get("routes", []) for r in _route(route)),
-        inhibit_rules=tuple(m.InhibitRule(tuple(i["source_matchers"]), tuple(i["target_matchers"]),
-                                          tuple(i.get("equal", ())), i.get("description", ""))
-                            for i in raw.get("inhibit_rules", [])),
-        tests=tuple(m.RouteTest(dict(t["labels"]), tuple(t["receivers"]), t.get("description", ""))
-                    for t in raw.get("tests", [])))
+        receiver=routing.receiver,
+        receivers=tuple(m.Receiver(x.name, x.kind, x.config) for x in routing.receivers),
+        group_by=routing.group_by, group_wait=routing.group_wait, group_interval=routing.group_interval,
+        repeat_interval=routing.repeat_interval,
+        routes=tuple(built for route in routing.routes for built in _route(route)),
+        inhibit_rules=tuple(m.InhibitRule(i.source_matchers, i.target_matchers, i.equal, i.description)
+                            for i in routing.inhibit_rules),
+        tests=tuple(m.RouteTest(dict(t.labels), t.receivers, t.description) for t in routing.tests))
 
 
-def _panel(raw: dict, thresholds: dict[str, m.Threshold], sub) -> m.Panel:
+def _panel(panel: d.Panel, thresholds: dict[str, m.Threshold], sub: Substitute) -> m.Panel:
     steps = []
-    for t in raw.get("thresholds", []):
-        ref = t.get("value") if isinstance(t.get("value"), str) else None
-        value = thresholds[ref].value if ref in thresholds else (None if ref else t.get("value"))
-        steps.append(m.PanelThreshold(value, t["color"], ref))
+    for step in panel.thresholds:
+        if isinstance(step.value, str):
+            steps.append(m.PanelThreshold(thresholds[step.value].value, step.color, step.value))
+        else:
+            steps.append(m.PanelThreshold(step.value, step.color))
     if steps and steps[0].value is not None:  # Grafana needs a base step: green unless the spec gives one
         steps.insert(0, m.PanelThreshold(None, "green"))
     return m.Panel(
-        title=raw["title"], type=raw["type"], width=raw.get("width", 12), height=raw.get("height", 8),
-        queries=tuple(m.Query(sub(q["expr"]), q.get("legend", ""), q.get("instant", False),
-                              q.get("format", QUERY_FORMATS.get(raw["type"], "time_series")))
-                      for q in raw["queries"]),
-        description=raw.get("description", ""), unit=raw.get("unit", "short"), decimals=raw.get("decimals"),
-        min=raw.get("min"), max=raw.get("max"), stack=raw.get("stack", False), thresholds=tuple(steps))
+        title=panel.title, type=panel.type, width=panel.width, height=panel.height,
+        queries=tuple(m.Query(sub(q.expr), q.legend, q.instant, q.format) for q in panel.queries),
+        description=panel.description, unit=panel.unit, decimals=panel.decimals, min=panel.min, max=panel.max,
+        stack=panel.stack, thresholds=tuple(steps))
 
 
-def _dashboard(raw: dict, thresholds, sub) -> m.Dashboard:
-    time = raw.get("time", {})
+def _dashboard(dashboard: d.Dashboard, thresholds: dict[str, m.Threshold], sub: Substitute) -> m.Dashboard:
     return m.Dashboard(
-        uid=raw["uid"], title=raw["title"], description=raw.get("description", ""),
-        tags=tuple(raw.get("tags", ())), refresh=raw.get("refresh", "30s"),
-        time_from=time.get("from", "now-6h"), time_to=time.get("to", "now"),
-        variables=tuple(m.Variable(v["name"], v["query"], v.get("label", ""), v.get("multi", False),
-                                   v.get("include_all", False)) for v in raw.get("variables", [])),
-        rows=tuple(m.Row(r.get("title"), tuple(_panel(p, thresholds, sub) for p in r["panels"]),
-                         r.get("collapsed", False)) for r in raw["rows"]))
+        uid=dashboard.uid, title=dashboard.title, description=dashboard.description, tags=dashboard.tags,
+        refresh=dashboard.refresh, time_from=dashboard.time.from_, time_to=dashboard.time.to,
+        variables=tuple(m.Variable(v.name, v.query, v.label, v.multi, v.include_all) for v in dashboard.variables),
+        rows=tuple(m.Row(row.title, tuple(_panel(p, thresholds, sub) for p in row.panels), row.collapsed)
+                   for row in dashboard.rows))
 
 
-def build_spec(doc: dict, file: str) -> m.Spec:
-    thresholds = _thresholds(doc)
-    values = {k: t.value for k, t in thresholds.items()}
+def build_spec(spec: SpecV1 | Mapping[str, Any], file: str) -> m.Spec:
+    """The domain model of a checked spec; `file` is the spec's path, of which the model keeps the base name."""
+    if not isinstance(spec, SpecV1):
+        spec = SpecV1.model_validate(spec)
+    thresholds = {name: m.Threshold(name, t.value, t.unit, t.description) for name, t in sorted(spec.thresholds.items())}
+    values = {name: t.value for name, t in thresholds.items()}
 
     def sub(text: str) -> str:
         return substitute_thresholds(text, values)
 
-    settings_raw = doc.get("settings", {})
-    retention = settings_raw.get("retention", {})
-    stack_raw = doc.get("stack", {})
+    settings, stack = spec.settings, spec.stack
     return m.Spec(
-        file=os.path.basename(file), name=doc["system"]["name"],
-        title=doc["system"].get("title", doc["system"]["name"]), description=doc["system"].get("description", ""),
+        file=os.path.basename(file), name=spec.system.name, title=spec.system.title,
+        description=spec.system.description,
         settings=m.Settings(
-            scrape_interval=settings_raw.get("scrape_interval", "15s"),
-            evaluation_interval=settings_raw.get("evaluation_interval", "15s"),
-            scrape_timeout=settings_raw.get("scrape_timeout"), retention_time=retention.get("time", "15d"),
-            retention_size=retention.get("size"), external_labels=dict(settings_raw.get("external_labels", {})),
-            runbook_base_url=settings_raw.get("runbook_base_url")),
+            scrape_interval=settings.scrape_interval, evaluation_interval=settings.evaluation_interval,
+            scrape_timeout=settings.scrape_timeout, retention_time=settings.retention.time,
+            retention_size=settings.retention.size, external_labels=dict(settings.external_labels),
+            runbook_base_url=settings.runbook_base_url),
         services=tuple(m.Service(
-            name=s["name"], title=s.get("title", s["name"]), description=s.get("description", ""), port=s["port"],
-            metrics_path=s.get("metrics_path", "/metrics"), scheme=s.get("scheme", "http"),
-            health=dict(s.get("health", {})), labels=dict(s.get("labels", {})),
-            scrape_interval=s.get("scrape_interval"), image=s.get("image"), command=tuple(s.get("command", ())))
-            for s in doc["services"]),
-        exporters=tuple(m.Exporter(e["kind"], e.get("name", f"{e['kind']}-exporter"),
-                                   e.get("port", DEFAULT_EXPORTER_PORTS[e["kind"]]), e.get("image"))
-                        for e in doc.get("exporters", [])),
+            name=s.name, title=s.title, description=s.description, port=s.port, metrics_path=s.metrics_path,
+            scheme=s.scheme, health=s.health.model_dump(exclude_none=True), labels=dict(s.labels),
+            scrape_interval=s.scrape_interval, image=s.image, command=s.command) for s in spec.services),
+        exporters=tuple(m.Exporter(e.kind, e.name, e.port, e.image) for e in spec.exporters),
         metrics=tuple(m.Metric(
-            name=x["name"], type=x["type"], help=x["help"], labels=tuple(x.get("labels", ())),
-            buckets=tuple(x["buckets"]) if "buckets" in x else None, group=x.get("group", "general"),
-            unit=x.get("unit", ""), reference_name=x.get("reference_name"), service=x.get("service"))
-            for x in doc["metrics"]),
+            name=x.name, type=x.type, help=x.help, labels=x.labels, buckets=x.buckets, group=x.group, unit=x.unit,
+            reference_name=x.reference_name, service=x.service) for x in spec.metrics),
         thresholds=thresholds,
-        recording_rules=tuple(m.RecordingRule(r["record"], sub(r["expr"]), dict(r.get("labels", {})),
-                                              r.get("description", "")) for r in doc.get("recording_rules", [])),
-        alert_groups=tuple(m.AlertGroup(g["name"], g.get("title", g["name"]),
-                                        tuple(_alert(a, g["name"], sub) for a in g["alerts"]), g.get("interval"))
-                           for g in doc.get("alert_groups", [])),
-        routing=_routing(doc.get("routing")),
-        dashboards=tuple(_dashboard(d, thresholds, sub) for d in doc.get("dashboards", [])),
-        stack=m.Stack(bind_address=stack_raw.get("bind_address", "127.0.0.1"),
-                      ports={**DEFAULT_PORTS, **stack_raw.get("ports", {})}, images=dict(stack_raw.get("images", {}))),
+        recording_rules=tuple(m.RecordingRule(x.record, sub(x.expr), dict(x.labels), x.description)
+                              for x in spec.recording_rules),
+        alert_groups=tuple(m.AlertGroup(g.name, g.title, tuple(_alert(a, g.name, sub) for a in g.alerts), g.interval)
+                           for g in spec.alert_groups),
+        routing=_routing(spec.routing),
+        dashboards=tuple(_dashboard(x, thresholds, sub) for x in spec.dashboards),
+        stack=m.Stack(bind_address=stack.bind_address, ports=stack.ports.model_dump(),
+                      images=stack.images.model_dump(exclude_none=True)),
     )

@@ -4,10 +4,15 @@ knows, threshold steps that exist and increase, variables that resolve, rows Gra
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from grafanalib import formatunits
 
-from stackgen.spec.schema_check import did_you_mean
+from stackgen.spec.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from stackgen.spec.checks import Checker, SpecPath
+    from stackgen.spec.v1.dashboards import Panel, PanelThreshold, Row, Variable
 
 # Grafana's unit ids, as grafanalib mirrors them from Grafana's own catalogue (valueFormats/categories.ts).
 GRAFANA_UNITS = frozenset(v for k, v in vars(formatunits).items() if k.isupper() and isinstance(v, str))
@@ -36,29 +41,29 @@ _NO_PROMQL = re.compile(r"^\s*(label_names\(\s*\)|label_values\(\s*[A-Za-z_][A-Z
                         re.S)
 
 
-def check_dashboards(c) -> None:
-    dashboards = c.doc.get("dashboards", [])
-    c.unique(((("dashboards", i, "uid"), d["uid"]) for i, d in enumerate(dashboards)), "dashboard uid")
+def check_dashboards(c: Checker) -> None:
+    dashboards = c.spec.dashboards
+    c.unique(((("dashboards", i, "uid"), d.uid) for i, d in enumerate(dashboards)), "dashboard uid")
     # Grafana refuses two dashboards with one title in a folder, and all of a spec's share one.
-    c.unique(((("dashboards", i, "title"), d["title"]) for i, d in enumerate(dashboards)), "dashboard title")
+    c.unique(((("dashboards", i, "title"), d.title) for i, d in enumerate(dashboards)), "dashboard title")
     for di, dashboard in enumerate(dashboards):
-        path = ("dashboards", di)
-        variables = _check_variables(c, path, dashboard.get("variables", []))
-        _check_rows(c, path, dashboard["rows"])
+        path: SpecPath = ("dashboards", di)
+        variables = _check_variables(c, path, dashboard.variables)
+        _check_rows(c, path, dashboard.rows)
         panels = [(path + ("rows", ri, "panels", pi), panel)
-                  for ri, row in enumerate(dashboard["rows"]) for pi, panel in enumerate(row["panels"])]
-        c.unique(((p + ("title",), panel["title"]) for p, panel in panels), "panel title")
+                  for ri, row in enumerate(dashboard.rows) for pi, panel in enumerate(row.panels)]
+        c.unique(((p + ("title",), panel.title) for p, panel in panels), "panel title")
         for panel_path, panel in panels:
             _check_panel(c, panel_path, panel, variables)
 
 
-def _check_variables(c, path: tuple, variables: list) -> set[str]:
+def _check_variables(c: Checker, path: SpecPath, variables: tuple[Variable, ...]) -> set[str]:
     """Each variable's query is a form Grafana knows, over declared metrics, using only earlier variables."""
-    c.unique(((path + ("variables", i, "name"), v["name"]) for i, v in enumerate(variables)), "variable")
+    c.unique(((path + ("variables", i, "name"), v.name) for i, v in enumerate(variables)), "variable")
     known: set[str] = set()
     for i, variable in enumerate(variables):
         where = path + ("variables", i, "query")
-        query = variable["query"]
+        query = variable.query
         _check_variable_refs(c, where, query, known, "an earlier variable")
         match = _LABEL_VALUES_OF.match(query) or _QUERY_RESULT.match(query)
         if match:
@@ -66,69 +71,67 @@ def _check_variables(c, path: tuple, variables: list) -> set[str]:
         elif not _NO_PROMQL.match(query):
             c.add(where, f"unsupported variable query {query!r}",
                   "write label_values(metric, label), label_values(label), label_names() or query_result(expr)")
-        known.add(variable["name"])
+        known.add(variable.name)
     return known
 
 
-def _check_variable_refs(c, path: tuple, text: str, known: set[str], where: str) -> None:
+def _check_variable_refs(c: Checker, path: SpecPath, text: str, known: set[str], where: str) -> None:
     for name in sorted(set(VARIABLE_REF.findall(text))):
         if name not in known and name not in BUILTIN_VARIABLES:
             hint = did_you_mean(name, known | BUILTIN_VARIABLES) or f"declare it as {where} under 'variables:'"
             c.add(path, f"unknown variable '${name}'", hint)
 
 
-def _check_rows(c, path: tuple, rows: list) -> None:
+def _check_rows(c: Checker, path: SpecPath, rows: tuple[Row, ...]) -> None:
     """Grafana puts every panel after a titled row inside that row, so untitled rows can only come first."""
     titled = False
     for ri, row in enumerate(rows):
-        if row.get("title"):
+        if row.title:
             titled = True
             continue
         if titled:
             c.add(path + ("rows", ri), "a row without a title after a titled row",
                   "Grafana would show its panels inside the row above: give it a title or move it first")
-        if row.get("collapsed"):
+        if row.collapsed:
             c.add(path + ("rows", ri, "collapsed"), "only a titled row can be collapsed",
                   "give the row a title, or remove 'collapsed'")
 
 
-def _check_panel(c, path: tuple, panel: dict, variables: set[str]) -> None:
-    for qi, query in enumerate(panel["queries"]):
-        c.expression(path + ("queries", qi, "expr"), query["expr"], grafana=True)
-        _check_variable_refs(c, path + ("queries", qi, "expr"), query["expr"], variables, "a variable")
-    unit = panel.get("unit")
-    if unit is not None and unit not in GRAFANA_UNITS and not CUSTOM_UNIT.match(unit):
+def _check_panel(c: Checker, path: SpecPath, panel: Panel, variables: set[str]) -> None:
+    for qi, query in enumerate(panel.queries):
+        c.expression(path + ("queries", qi, "expr"), query.expr, grafana=True)
+        _check_variable_refs(c, path + ("queries", qi, "expr"), query.expr, variables, "a variable")
+    unit = panel.unit
+    if unit not in GRAFANA_UNITS and not CUSTOM_UNIT.match(unit):
         alias = UNIT_ALIASES.get(unit.lower())
         hint = (f"did you mean '{alias}'?" if alias else did_you_mean(unit, GRAFANA_UNITS)) or \
             "use a Grafana unit id such as s, ms, bytes, percentunit, reqps, short, or 'suffix:<text>'"
         c.add(path + ("unit",), f"unknown Grafana unit '{unit}'", hint)
-    if panel.get("min") is not None and panel.get("max") is not None and panel["min"] >= panel["max"]:
-        c.add(path + ("max",), f"max {panel['max']} is not above min {panel['min']}", "swap them")
-    _check_threshold_steps(c, path, panel.get("thresholds", []))
+    if panel.min is not None and panel.max is not None and panel.min >= panel.max:
+        c.add(path + ("max",), f"max {panel.max} is not above min {panel.min}", "swap them")
+    _check_threshold_steps(c, path, panel.thresholds)
 
 
-def _check_threshold_steps(c, path: tuple, steps: list) -> None:
+def _check_threshold_steps(c: Checker, path: SpecPath, steps: tuple[PanelThreshold, ...]) -> None:
     """Steps name spec thresholds that exist, only the first may lack a value, and values increase."""
     previous = None
     for ti, step in enumerate(steps):
         where = path + ("thresholds", ti)
-        color = step["color"]
+        color = step.color
         if color not in GRAFANA_COLORS and not COLOR.match(color):
             c.add(where + ("color",), f"unknown colour '{color}'",
                   did_you_mean(color, GRAFANA_COLORS) or "use a Grafana colour name (green, orange, red...) or #rrggbb")
-        if "value" not in step:
+        if step.value is None:
             if ti:
                 c.add(where, "only the first step may leave out 'value'",
                       "the step without a value is the base colour; give this one a value or move it first")
             continue
-        value = step["value"]
+        value = step.value
         if isinstance(value, str):
             if value not in c.thresholds:
-                c.add(where + ("value",), f"unknown threshold '{value}'",
-                      did_you_mean(value, c.thresholds) or "declare it under 'thresholds:'")
+                c.reference(where + ("value",), value, c.thresholds, "threshold", "'thresholds:'")
                 continue
-            raw = c.thresholds[value]
-            value = raw["value"] if isinstance(raw, dict) else raw
+            value = c.thresholds[value].value
         if previous is not None and value <= previous:
             c.add(where + ("value",), f"threshold steps must increase: {value} comes after {previous}",
                   "list the steps from the lowest value to the highest")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from stackgen.spec.gotemplate_lex import Item, TemplateError, go_number, go_unquote, lex
-from stackgen.spec.schema_check import did_you_mean
+from stackgen.spec.suggest import did_you_mean
 
 __all__ = ["FUNCTIONS", "Node", "TemplateError", "check_template", "parse_template"]
 

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stackgen.errors import SpecError, SpecIssue
 from stackgen.model import Spec
-from stackgen.spec.loader import check_source, read_source
+from stackgen.spec.loader import check_typed, read_source
 from stackgen.spec.yamlsource import Source
+
+if TYPE_CHECKING:
+    from stackgen.spec.v1.document import SpecV1
 
 SNAKE_CASE = re.compile(r"^[a-z_][a-z0-9_]*$")
 # A unit word in a name -> the base unit Prometheus uses instead.
@@ -68,24 +72,21 @@ def _unit_findings(unit: str) -> list[tuple[str, str]]:
     return []
 
 
-def lint_source(source: Source) -> list[SpecIssue]:
+def lint_spec(source: Source, spec: SpecV1) -> list[SpecIssue]:
     """Every naming-convention finding in a checked spec, in file order."""
-    doc = source.data
     issues = []
-    for i, metric in enumerate(doc["metrics"]):
-        path = ("metrics", i)
-        unit = str(metric.get("unit", ""))
-        for message, hint in metric_name_findings(metric["name"], metric["type"], unit):
+    for i, metric in enumerate(spec.metrics):
+        path: tuple[str | int, ...] = ("metrics", i)
+        for message, hint in metric_name_findings(metric.name, metric.type, metric.unit):
             issues.append(source.issue(path + ("name",), message, hint))
-        for message, hint in _unit_findings(unit):
+        for message, hint in _unit_findings(metric.unit):
             issues.append(source.issue(path + ("unit",), message, hint))
-        for j, label in enumerate(metric.get("labels", [])):
+        for j, label in enumerate(metric.labels):
             if not SNAKE_CASE.match(label):
                 issues.append(source.issue(path + ("labels", j), f"label '{label}' is not snake_case",
                                            f"rename it '{_snake(label)}'"))
-    for name, threshold in doc.get("thresholds", {}).items():
-        unit = str(threshold.get("unit", "")) if isinstance(threshold, dict) else ""
-        for message, hint in _unit_findings(unit):
+    for name, threshold in spec.thresholds.items():
+        for message, hint in _unit_findings(threshold.unit):
             issues.append(source.issue(("thresholds", name, "unit"), message, hint))
         for word in name.split("_"):
             if word in NON_BASE_UNITS:
@@ -96,9 +97,11 @@ def lint_source(source: Source) -> list[SpecIssue]:
 
 def load_linted(path: str | Path | None, strict: bool = False) -> tuple[Spec, list[SpecIssue]]:
     """`load_spec` plus the naming lint: (spec, warnings), or a SpecError when `strict` and lint finds any."""
+    from stackgen.spec.build import build_spec
+
     source = read_source(path)
-    spec = check_source(source)
-    findings = lint_source(source)
+    typed = check_typed(source)
+    findings = lint_spec(source, typed)
     if strict and findings:
         raise SpecError(findings)
-    return spec, findings
+    return build_spec(typed, source.file), findings

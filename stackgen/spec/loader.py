@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stackgen.errors import SpecError, SpecIssue
 from stackgen.model import Spec
-from stackgen.spec.build import build_spec
-from stackgen.spec.checks import check_spec
-from stackgen.spec.schema_check import check_schema
 from stackgen.spec.yamlsource import Source, parse_yaml
+
+if TYPE_CHECKING:
+    from stackgen.spec.v1.document import SpecV1
 
 DEFAULT_SPEC = "patronus.yaml"
 
 
 def default_spec_bytes() -> bytes:
-    return resources.files("stackgen").joinpath("specs", DEFAULT_SPEC).read_bytes()
+    return resources.files("stackgen").joinpath("specs").joinpath(DEFAULT_SPEC).read_bytes()
 
 
 def read_source(path: str | Path | None) -> Source:
@@ -35,13 +36,23 @@ def read_source(path: str | Path | None) -> Source:
     return parse_yaml(data, file)
 
 
-def check_source(source: Source) -> Spec:
-    issues = check_schema(source)
-    if not issues:
-        issues = check_spec(source)
+def check_typed(source: Source) -> SpecV1:
+    """The typed spec of a parsed document: its structure first, then the checks across fields."""
+    # Imported here: the models take a while to build, and only commands that read a spec need them.
+    from stackgen.spec.checks import check_spec
+    from stackgen.spec.structure import parse_spec
+
+    spec = parse_spec(source)
+    issues = check_spec(source, spec)
     if issues:
         raise SpecError(issues)
-    return build_spec(source.data, source.file)
+    return spec
+
+
+def check_source(source: Source) -> Spec:
+    from stackgen.spec.build import build_spec
+
+    return build_spec(check_typed(source), source.file)
 
 
 def load_spec(path: str | Path | None = None) -> Spec:

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
+
+from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from stackgen.spec.checks import Checker
+    from stackgen.spec.v1.routing import Receiver
+
+Finding = tuple[tuple[str | int, ...], str, str]  # (spec path, message, hint)
 
 # Literal secret field -> the file-based field Alertmanager 0.25 reads instead.
 LITERAL_SECRETS = {
@@ -30,21 +41,23 @@ def url_secret(url: str) -> str | None:
     return None
 
 
-def check_receiver_secrets(receiver: dict):
-    """Yield (path, message, hint) for each literal secret in one receiver."""
+def check_receiver_secrets(receiver: Receiver) -> Iterator[Finding]:
+    """(path, message, hint) for each literal secret in one receiver."""
     for kind, fields in LITERAL_SECRETS.items():
+        settings = getattr(receiver, kind)
         for literal, file_field in fields.items():
-            if literal in receiver.get(kind, {}):
+            if settings is None:
+                continue
+            if getattr(settings, literal) is not None:
                 yield ((kind, literal), f"'{literal}' holds a secret in the spec",
                        f"write the value to a file and set '{file_field}: /path/to/file' instead")
-            path = receiver.get(kind, {}).get(file_field)
-            if isinstance(path, str) and not path.startswith("/"):
+            path = getattr(settings, file_field)
+            if path is not None and not path.startswith("/"):
                 yield ((kind, file_field), f"'{file_field}' must be an absolute path, got {path!r}",
                        "the compose stack mounts secrets/<name> at exactly this path, "
                        "e.g. /etc/alertmanager/secrets/<name>")
-    webhook = receiver.get("webhook", {})
-    if "url" in webhook:
-        why = url_secret(webhook["url"])
+    if receiver.webhook is not None:
+        why = url_secret(receiver.webhook.url)
         if why:
             yield (("webhook", "url"), f"webhook URL carries {why}",
                    "point the webhook at a receiver that authenticates otherwise; the URL lands in git")
@@ -75,31 +88,54 @@ def value_secret(text: str) -> str | None:
     return next((what for pattern, what in SECRET_VALUES if pattern.search(text)), None)
 
 
+@functools.lru_cache(maxsize=4096)  # a spec repeats its keys many times over
 def secret_key(key: str) -> bool:
     """Whether a key names a credential by its last word: `db_password`, `api_key`, not `token_type`."""
     words = [w.lower() for w in re.split(r"[_\-.]", key) if w]
     return bool(words) and bool(SECRET_KEY_WORDS & {words[-1], "".join(words[-2:])})
 
 
-def find_spec_secrets(doc, path: tuple = ()):
-    """Yield (path, message, hint) for each literal secret anywhere in a spec: values that are credentials,
+def _items(node: object) -> Iterator[tuple[str | int, object]]:
+    """The keys (as written in the spec) and values under one node of the typed spec."""
+    if isinstance(node, BaseModel):
+        fields = type(node).model_fields
+        for name in node.model_fields_set:  # what the spec wrote: a default holds no secret
+            yield fields[name].alias or name, getattr(node, name)
+    elif isinstance(node, dict):
+        yield from node.items()
+    elif isinstance(node, (tuple, list)):
+        yield from enumerate(node)
+
+
+def find_spec_secrets(node: object, path: tuple[str | int, ...] = ()) -> Iterator[Finding]:
+    """(path, message, hint) for each literal secret anywhere in a spec: values that are credentials,
     keys that name one (labels such as `password: hunter2`), and an email smarthost with credentials."""
-    if isinstance(doc, dict):
-        for key, value in doc.items():
-            here = path + (key,)
-            if isinstance(value, str) and value and isinstance(key, str) and secret_key(key):
-                yield (here, f"'{key}' holds a literal secret",
-                       "secrets never go in the spec: keep them in a file the receiver reads (the *_file fields)")
-            elif key == "smarthost" and isinstance(value, str) and "@" in value:
-                yield (here, "the smarthost carries credentials", "write host:port, and set auth_username and "
-                       "auth_password_file for the login")
-            else:
-                yield from find_spec_secrets(value, here)
-    elif isinstance(doc, list):
-        for i, value in enumerate(doc):
-            yield from find_spec_secrets(value, path + (i,))
-    elif isinstance(doc, str):
-        what = value_secret(doc)
+    if isinstance(node, str):
+        what = value_secret(node)
         if what:
             yield (path, f"the value holds {what}", "secrets never go in the spec, which lands in git: "
                    "keep them in a file the receiver reads (the *_file fields)")
+        return
+    for key, value in _items(node):
+        here = path + (key,)
+        if isinstance(value, str) and value and isinstance(key, str) and secret_key(key):
+            yield (here, f"'{key}' holds a literal secret",
+                   "secrets never go in the spec: keep them in a file the receiver reads (the *_file fields)")
+        elif key == "smarthost" and isinstance(value, str) and "@" in value:
+            yield (here, "the smarthost carries credentials", "write host:port, and set auth_username and "
+                   "auth_password_file for the login")
+        else:
+            yield from find_spec_secrets(value, here)
+
+
+def check_secrets(c: Checker) -> None:
+    """Literal secrets in receivers, then anywhere in the spec; a field reported once is not repeated."""
+    if c.spec.routing is not None:
+        for i, receiver in enumerate(c.spec.routing.receivers):
+            for path, message, hint in check_receiver_secrets(receiver):
+                c.add(("routing", "receivers", i, *path), message, hint)
+    reported = {issue.path for issue in c.issues}
+    for path, message, hint in find_spec_secrets(c.spec):
+        issue = c.source.issue(path, message, hint)
+        if issue.path not in reported:
+            c.issues.append(issue)

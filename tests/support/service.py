@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import re
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
 import uvicorn
+import yaml
 
 from stackgen.model import SERIES_SUFFIXES, Spec
 from stackgen.service.app import ServeOptions, create_app
@@ -49,10 +54,11 @@ metrics:
 
 
 @contextmanager
-def running_service(spec: Spec, **options: Any) -> Iterator[str]:
-    """Serve the spec's service with uvicorn in a thread on a free loopback port; yields its base URL."""
+def running_service(spec: Spec, service: str | None = None, **options: Any) -> Iterator[str]:
+    """Serve one service of the spec (the first by default) with uvicorn in a thread on a free loopback port;
+    yields its base URL."""
     opts = ServeOptions(users={DEMO_USER: DEMO_PASSWORD}, **options)
-    config = uvicorn.Config(create_app(spec, options=opts), host="127.0.0.1", port=0, log_level="warning",
+    config = uvicorn.Config(create_app(spec, service, options=opts), host="127.0.0.1", port=0, log_level="warning",
                             access_log=False, lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -107,3 +113,44 @@ def allowed_series(spec_metrics) -> dict[str, str]:
 
 def login(client: httpx.Client, user: str = DEMO_USER, password: str = DEMO_PASSWORD) -> httpx.Response:
     return client.post("/api/login", json={"username": user, "password": password})
+
+
+def scrape_series(client: httpx.Client, count: int, every: float) -> list[dict[tuple[str, frozenset], float]]:
+    """`count` scrapes of /metrics, `every` seconds apart, each parsed."""
+    out = []
+    for i in range(count):
+        if i:
+            time.sleep(every)
+        out.append(samples(client.get("/metrics").text))
+    return out
+
+
+def _selector(name: str, labels: frozenset) -> str:
+    return name + "{" + ", ".join(f"{k}={json.dumps(v)}" for k, v in sorted(labels)) + "}"
+
+
+def holding_expressions(promtool: str, spec: Spec, job: str, exprs: list[str], scrapes: list[dict], every: float,
+                        workdir: Path) -> set[str]:
+    """Those of `exprs` that have a result at the last scrape, as Prometheus evaluates them over these scrapes
+    (scraped from job `job`, with the spec's recording rules). promtool decides, in one run: each expression
+    is expected to be empty, and the ones it reports as not empty hold."""
+    keys = sorted({key for scrape in scrapes for key in scrape}, key=str)
+    interval = f"{round(every * 1000)}ms"
+    series = [{"series": _selector(name, labels | {("job", job), ("instance", "service")}),
+               "values": " ".join(repr(s[(name, labels)]) if (name, labels) in s else "_" for s in scrapes)}
+              for name, labels in keys]
+    rules = {"groups": [{"name": "recording", "rules": [{"record": r.record, "expr": r.expr, **(
+        {"labels": r.labels} if r.labels else {})} for r in spec.recording_rules]}]}
+    (workdir / "rules.yml").write_text(yaml.safe_dump(rules))
+    checks = [{"expr": f'label_replace((count({expr}) > bool 0) or vector(0), "expr", "{i}", "", "")',
+               "eval_time": f"{round(every * 1000) * (len(scrapes) - 1)}ms",
+               "exp_samples": [{"labels": f'{{expr="{i}"}}', "value": 0}]} for i, expr in enumerate(exprs)]
+    test = {"rule_files": ["rules.yml"], "evaluation_interval": interval,
+            "tests": [{"interval": interval, "input_series": series, "promql_expr_test": checks}]}
+    (workdir / "test.yml").write_text(yaml.safe_dump(test))
+    result = subprocess.run([promtool, "test", "rules", "test.yml"], cwd=workdir, capture_output=True, text=True,
+                            timeout=60)
+    holding = {exprs[int(i)] for i in re.findall(r'got: \{expr="(\d+)"\} 1E\+00', result.stdout + result.stderr)}
+    if result.returncode != 0 and not holding:
+        raise AssertionError(f"promtool could not evaluate the expressions:\n{result.stdout}{result.stderr}")
+    return holding

@@ -33,7 +33,7 @@ def test_init_writes_a_spec_with_the_schema_comment_that_passes_strict_validatio
     spec = tmp_path / "web-shop" / "stackgen.yaml"
     result = cli("init", spec)
     assert result.exit_code == 0, result.output
-    assert spec.read_text().splitlines()[0] == "# yaml-language-server: $schema=https://stackgen.dev/schema/v1.json"
+    assert spec.read_text().splitlines()[0] == "# yaml-language-server: $schema=stackgen.schema.json"
     result = cli("validate", spec, "--strict")
     assert result.exit_code == 0, result.output
     assert result.stderr == ""

@@ -121,6 +121,33 @@ CASES = [
          "summary: " + "x" * 5000,
          "patronus.yaml:{line}: alert_groups[authentication].alerts[NoActiveUsers].summary: '" + "x" * 56
          + "... is 5000 characters long, over the limit of 4000"),
+    edit("a threshold written as text says it takes a number or a mapping",
+         "  http_error_ratio:\n    value: 0.05\n    unit: ratio\n"
+         "    description: Share of HTTP requests answered with a 5xx status that pages someone.\n",
+         "  http_error_ratio: five percent\n",
+         "patronus.yaml:{line}: thresholds.http_error_ratio: expected a number, or a mapping with 'value:', "
+         "got 'five percent'"),
+    edit("a threshold value written as a string is refused where it is written",
+         "    value: 0.05\n    unit: ratio\n    description: Share of HTTP requests answered with a 5xx status that pages",
+         "    value: '0.05'\n    unit: ratio\n    description: Share of HTTP requests answered with a 5xx status that pages",
+         "patronus.yaml:{line}: thresholds.http_error_ratio.value: expected a number, got '0.05'"),
+    edit("a misspelt key inside a threshold mapping suggests the right one",
+         "    value: 0.05\n    unit: ratio\n    description: Share of HTTP requests answered with a 5xx status that pages",
+         "    valeu: 0.05\n    unit: ratio\n    description: Share of HTTP requests answered with a 5xx status that pages",
+         "patronus.yaml:{line}: thresholds.http_error_ratio.valeu: unknown key 'valeu' (did you mean 'value'?)"),
+    edit("a boolean is not a whole number", "    port: 8443\n", "    port: true\n",
+         "patronus.yaml:{line}: services[dashboard].port: expected a whole number, got True"),
+    edit("a port out of range names the limit", "    port: 8443\n", "    port: 70000\n",
+         "patronus.yaml:{line}: services[dashboard].port: 70000 is above the maximum of 65535"),
+    edit("an optional key written with no value is refused, not taken as unset", "        for: 30m\n",
+         "        for:\n",
+         "patronus.yaml:{line}: alert_groups[authentication].alerts[NoActiveUsers].for: expected a string, got None "
+         "(Prometheus duration, e.g. 30s, 5m, 1h30m)"),
+    edit("a label listed twice names it", "    labels: [method, route, status]\n", "    labels: [method, route, method]\n",
+         "patronus.yaml:{line}: metrics[http_requests_total].labels: 'method' is listed twice (list each one once)"),
+    edit("an empty bucket list asks for at least one", "buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]",
+         "buckets: []", "patronus.yaml:{line}: metrics[http_request_duration_seconds].buckets: [] is empty "
+         "(add at least one)"),
     # --- names ---
     edit("a metric name with dashes is not a Prometheus name", "  - name: http_requests_in_progress\n",
          "  - name: http-requests-in-progress\n",

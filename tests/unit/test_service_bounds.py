@@ -7,11 +7,11 @@ import asyncio
 import pytest
 
 from stackgen.model import Metric
-from stackgen.service.auth import TOKENS_KEPT_PER_USER, Auth
-from stackgen.service.database import Database
 from stackgen.service.faults import Faults
 from stackgen.service.http_metrics import HttpMetrics, error_type
 from stackgen.service.metrics import SpecMetrics
+from stackgen.service.patronus.auth import TOKENS_KEPT_PER_USER, Auth
+from stackgen.service.patronus.database import Database
 from stackgen.spec.loader import load_spec
 
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from support.service import running_service, total, value, wait_until
 
-from stackgen.service.faults import FAULTS
+from stackgen.service.patronus import PATRONUS_FAULTS as FAULTS
 from stackgen.spec.loader import load_spec
 
 TICK = 0.1
@@ -62,19 +62,28 @@ def test_faults_are_listed_with_their_state_effect_and_target(service):
     assert faults["path_down"]["target"] == "site=ams,path=ams-mpls"
 
 
+FAULT_NAMES = "; fault NAME one of: path_down, high_latency, packet_loss, db_errors, login_failures, not_ready, slow_http"
 INVALID = [
-    ("an unknown fault", {"fault": "meteor", "active": True}),
-    ("a state that is not a boolean", {"fault": "db_errors", "active": "yes"}),
-    ("no state", {"fault": "db_errors"}),
+    ("an unknown fault", {"fault": "meteor", "active": True}, FAULT_NAMES),
+    ("a fault name that is a list", {"fault": ["x"], "active": True}, FAULT_NAMES),
+    ("a fault name that is an object", {"fault": {"a": 1}, "active": True}, FAULT_NAMES),
+    ("an alert name that is a list", {"alert": ["x"], "active": True}, "; alert NAME one of: DashboardDown, "
+     "HighErrorRate, HighLoginFailureRate, NoActiveUsers, PathDown, HighPathLatency, HighPacketLoss, "
+     "HighDatabaseQueryTime, DatabaseErrors, HighMemoryUsage, SlowHTTPResponses, HighSiteCount, HighPolicyCount"),
+    ("a state that is not a boolean", {"fault": "db_errors", "active": "yes"}, ""),
+    ("no state", {"fault": "db_errors"}, ""),
+    ("a list where the name should be", {"fault": ["x"]}, ""),
+    ("both an alert and a fault", {"fault": "db_errors", "alert": "PathDown", "active": True}, ""),
+    ("neither an alert nor a fault", {"active": True}, ""),
 ]
 
 
-@pytest.mark.parametrize("case, body", INVALID, ids=[i[0] for i in INVALID])
-def test_an_invalid_fault_switch_is_refused_with_the_fault_names(service, case, body):
+@pytest.mark.parametrize("case, body, expected", INVALID, ids=[i[0] for i in INVALID])
+def test_an_invalid_fault_switch_is_refused_with_what_to_send(service, case, body, expected):
     response = service.post("/admin/faults", json=body)
     assert response.status_code == 422
-    assert response.json()["error"] == ('send {"fault": NAME, "active": true|false}, NAME one of path_down, '
-                                        'high_latency, packet_loss, db_errors, login_failures, not_ready, slow_http')
+    assert response.json()["error"] == (
+        'send {"alert": NAME, "active": true|false} or {"fault": NAME, "active": true|false}' + expected)
 
 
 def test_path_down_takes_one_path_down_with_total_loss_and_it_comes_back(service, fault):

@@ -14,8 +14,9 @@ from support.service import OTHER_SPEC, allowed_series, login, running_service, 
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from stackgen.service.api import MAX_BODY_BYTES, ROUTES
+from stackgen.service.bodies import MAX_BODY_BYTES
 from stackgen.service.metrics import served_metrics
+from stackgen.service.patronus.api import ROUTES
 from stackgen.spec.loader import load_spec
 
 
@@ -71,7 +72,8 @@ HEALTH = [
     ("/health", {"status": "ok", "service": "dashboard"}),
     ("/health/live", {"status": "alive"}),
     ("/health/ready", {"status": "ready", "failing": [],
-                       "components": {"database": {"healthy": True}, "sdwan_engine": {"healthy": True}}}),
+                       "components": {"baseline": {"healthy": True}, "database": {"healthy": True},
+                                      "sdwan_engine": {"healthy": True}}}),
 ]
 
 
@@ -126,18 +128,21 @@ def test_refused_logins_are_counted_by_reason_and_lock_the_account_after_five(pa
             before, "auth_login_failures_total", reason=reason) == delta, reason
 
 
+JSON = {"content-type": "application/json"}
 BAD_REQUESTS = [
     ("an unknown route", "GET", "/no/such/page", {}, 404, "Not Found"),
     ("a wrong method", "DELETE", "/api/login", {}, 405, "Method Not Allowed"),
-    ("a body that is not JSON", "POST", "/api/login", {"content": b"{user"}, 400, "request body is not valid JSON"),
+    ("a body that is not JSON", "POST", "/api/login", {"content": b"{user", "headers": JSON}, 400,
+     "request body is not valid JSON"),
     ("a JSON body that is not an object", "POST", "/api/login", {"json": [1]}, 400,
      "request body must be a JSON object"),
     ("a login without a password", "POST", "/api/login", {"json": {"username": "x"}}, 422,
      "'password' must be a non-empty string of at most 1024 characters"),
-    ("a declared oversized body", "POST", "/api/login", {"content": b"x" * (MAX_BODY_BYTES + 1)}, 413,
-     f"request body over {MAX_BODY_BYTES} bytes"),
+    ("a declared oversized body", "POST", "/api/login", {"content": b"x" * (MAX_BODY_BYTES + 1), "headers": JSON},
+     413, f"request body over {MAX_BODY_BYTES} bytes"),
     ("an oversized body sent in chunks", "POST", "/api/login",
-     {"content": iter([b"x" * 50_000, b"x" * 50_000])}, 413, f"request body over {MAX_BODY_BYTES} bytes"),
+     {"content": iter([b"x" * 50_000, b"x" * 50_000]), "headers": JSON}, 413,
+     f"request body over {MAX_BODY_BYTES} bytes"),
     ("an API call without a token", "GET", "/api/paths", {}, 401, "a valid bearer access token is required"),
     ("an unknown site", "GET", "/api/sites/nowhere/paths", {"auth": True}, 404, "no such site"),
     ("the fault switch of a service run without --faults", "POST", "/admin/faults",

@@ -9,7 +9,8 @@ from conftest import SPECS
 from support.service import OTHER_SPEC, allowed_series, samples
 
 from stackgen.model import Metric
-from stackgen.service.metrics import UNCLAIMED_LABEL_VALUE, ServiceError, SpecMetrics, served_metrics
+from stackgen.service.driver import Driver
+from stackgen.service.metrics import ServiceError, SpecMetrics, served_metrics
 from stackgen.spec.loader import load_spec
 
 
@@ -26,7 +27,7 @@ def spec(request, tmp_path_factory):
 def test_a_registry_with_nothing_claimed_still_exposes_every_declared_metric_and_nothing_else(spec):
     declared = served_metrics(spec, spec.services[0].name)
     registry = SpecMetrics(declared)
-    registry.expose_unclaimed()
+    Driver(spec, registry, {})
     text = registry.exposition().decode()
     allowed = allowed_series(declared)
     seen = {name for name, _ in samples(text)}
@@ -36,11 +37,15 @@ def test_a_registry_with_nothing_claimed_still_exposes_every_declared_metric_and
     assert typed == {m.name: m.type for m in declared}
 
 
-def test_labelled_metrics_nobody_drives_get_one_placeholder_series():
-    registry = SpecMetrics([Metric("jobs_total", "counter", "Jobs.", labels=("queue", "result"))])
-    registry.expose_unclaimed()
+def test_labelled_metrics_nobody_drives_get_baseline_series_with_default_label_values():
+    spec = load_spec(None)
+    jobs = Metric("jobs_total", "counter", "Jobs, by queue and result (ok, failed).", labels=("queue", "result"))
+    shop = replace(spec, metrics=(jobs,), alert_groups=(), recording_rules=(), dashboards=())
+    registry = SpecMetrics([jobs])
+    Driver(shop, registry, {}).step(2.0)
     assert samples(registry.exposition().decode()) == {
-        ("jobs_total", frozenset({("queue", UNCLAIMED_LABEL_VALUE), ("result", UNCLAIMED_LABEL_VALUE)})): 0.0}
+        ("jobs_total", frozenset({("queue", "default"), ("result", "ok")})): 2.0,
+        ("jobs_total", frozenset({("queue", "default"), ("result", "failed")})): 0.0}
 
 
 def test_created_series_are_left_out_of_the_exposition():
@@ -73,7 +78,7 @@ def test_a_component_drives_a_metric_only_when_the_spec_declares_it_exactly_so(c
                             Metric("pairs", "gauge", "Pairs.", labels=("a", "b"))])
     metric = registry.claim(*claim)
     assert bool(metric) is drives
-    assert (claim[0] in registry.unclaimed) is (not drives and claim[0] in registry.declared)
+    assert (claim[0] in registry.claim_rest()) is (not drives and claim[0] in registry.declared)
     if not drives:  # an undriven metric takes any update and ignores it
         metric.labels(queue="q", a="1").inc()
 

@@ -1,4 +1,4 @@
-"""The service's own light background traffic, so rate-based alerts can fire with no outside client.
+"""The Patronus scenario's own light background traffic, so rate-based alerts can fire with no outside client.
 
 Each tick it logs in (or refreshes its token) and reads the path list, calling the ASGI app in-process:
 the requests go through the same middleware, routes, auth and database as real ones. About one login in
@@ -8,46 +8,16 @@ twenty is preceded by a mistyped one. Under the login_failures fault every tick 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 from typing import Any
 
 from stackgen.service.faults import Faults
+from stackgen.service.inprocess import call_app
 
 REFRESH_EVERY = 10  # rounds between token refreshes
 LOGIN_EVERY = 60  # rounds between fresh logins
 log = logging.getLogger("stackgen.service")
-
-
-async def call_app(app: Any, method: str, path: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
-    """One HTTP request to an ASGI app in-process: (status, decoded JSON body or None)."""
-    payload = b"" if body is None else json.dumps(body).encode()
-    headers = [(b"host", b"stackgen.internal"), (b"content-type", b"application/json"),
-               (b"content-length", str(len(payload)).encode())]
-    if token:
-        headers.append((b"authorization", f"Bearer {token}".encode()))
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
-             "scheme": "http", "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"",
-             "headers": headers, "client": ("127.0.0.1", 0), "server": ("stackgen.internal", 80)}
-    messages = iter([{"type": "http.request", "body": payload, "more_body": False}])
-    status, chunks = 0, []
-
-    async def receive() -> dict:
-        return next(messages, {"type": "http.disconnect"})
-
-    async def send(message: dict) -> None:
-        nonlocal status
-        if message["type"] == "http.response.start":
-            status = message["status"]
-        elif message["type"] == "http.response.body":
-            chunks.append(message.get("body", b""))
-
-    await app(scope, receive, send)
-    try:
-        return status, json.loads(b"".join(chunks) or b"null")
-    except ValueError:
-        return status, None
 
 
 class Traffic:

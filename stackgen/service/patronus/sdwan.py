@@ -14,9 +14,9 @@ import random
 import time
 from dataclasses import dataclass
 
-from stackgen.service.database import Database, DatabaseError
 from stackgen.service.faults import Faults
 from stackgen.service.metrics import SpecMetrics
+from stackgen.service.patronus.database import Database, DatabaseError
 
 PROBES_PER_ROUND = 50
 FAULT_LATENCY = 0.3  # seconds added by high_latency: twice the Patronus p95 threshold

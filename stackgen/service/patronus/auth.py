@@ -12,8 +12,8 @@ from typing import NoReturn
 
 import anyio
 
-from stackgen.service.database import Database
 from stackgen.service.metrics import SpecMetrics
+from stackgen.service.patronus.database import Database
 
 # scrypt cost: N=2**12 keeps a demo login near 15 ms on one core; production code should use 2**14 or more.
 SCRYPT = {"n": 2**12, "r": 8, "p": 1, "dklen": 32}
@@ -66,17 +66,21 @@ class Auth:
             return await anyio.to_thread.run_sync(hash_password, password, salt)
 
     async def login(self, name: str, password: str) -> dict[str, object]:
-        """Tokens for a good password; raises Refused(reason) otherwise. Every attempt costs one hash."""
+        """Tokens for a good password; raises Refused(reason) otherwise.
+
+        Every attempt costs exactly one hash, for a known, unknown or locked user alike, so the answer's
+        timing does not tell which names exist or are locked.
+        """
         self._attempts.inc()
         rows = self._db.run("SELECT id, salt, hash, failures, locked_until FROM users WHERE name = ?", (name,))
-        if not rows:
-            await self._hash(password, self._dummy_salt)  # same cost as a real check: no user enumeration
+        user_id, salt, stored, failures, locked_until = rows[0] if rows else (None, self._dummy_salt, b"", 0, 0.0)
+        matches = hmac.compare_digest(await self._hash(password, salt), stored)
+        if user_id is None:
             return self._refuse("unknown_user")
-        user_id, salt, stored, failures, locked_until = rows[0]
         now = time.time()
         if locked_until > now:
             return self._refuse("locked")
-        if not hmac.compare_digest(await self._hash(password, salt), stored):
+        if not matches:
             failures += 1
             locked = now + LOCK_SECONDS if failures >= LOCK_AFTER_FAILURES else 0.0
             self._db.run("UPDATE users SET failures = ?, locked_until = ? WHERE id = ?",

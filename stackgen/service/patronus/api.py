@@ -1,11 +1,11 @@
-"""The demo API: login, token refresh, sites and paths, and the WebSocket path-status stream."""
+"""The Patronus scenario's API: login, token refresh, sites and paths, and the WebSocket path-status stream."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -14,16 +14,21 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from stackgen.service.auth import Auth, Refused
-from stackgen.service.database import Database, DatabaseError
+from stackgen.service.bodies import is_text, read_json, require_str
 from stackgen.service.faults import Faults
+from stackgen.service.inprocess import INTERNAL_SCOPE_KEY
 from stackgen.service.metrics import SpecMetrics
-from stackgen.service.sdwan import SdwanEngine
+from stackgen.service.patronus.auth import Auth, Refused
+from stackgen.service.patronus.database import Database, DatabaseError
+from stackgen.service.patronus.sdwan import SdwanEngine
+from stackgen.service.ratelimit import RateLimit
 
-MAX_BODY_BYTES = 64 * 1024
 SLOW_HTTP_SECONDS = 1.5
 MAX_WEBSOCKETS = 64
+MAX_PENDING_WEBSOCKETS = 256  # sockets still to authenticate; uvicorn's limit_concurrency bounds the rest
 WS_AUTH_TIMEOUT = 10.0
+LOGINS_PER_CLIENT = (30, 60.0)  # attempts, seconds
+LOGINS_PER_USER = (10, 60.0)
 WS_SENT_TYPES = ("status", "pong", "error")
 WS_RECEIVED_TYPES = ("auth", "ping", "invalid")
 
@@ -38,40 +43,17 @@ class ServiceState:
     engine: SdwanEngine
     faults: Faults
     tick: float
+    client_logins: RateLimit = field(default_factory=lambda: RateLimit(*LOGINS_PER_CLIENT))
+    user_logins: RateLimit = field(default_factory=lambda: RateLimit(*LOGINS_PER_USER))
     ws_sent: Any = None
     ws_received: Any = None
     ws_active: Any = None
-    websockets: int = 0
+    websockets: int = 0  # authenticated streams
+    pending_websockets: int = 0  # accepted, not yet authenticated
 
 
 def state_of(conn: Request | WebSocket) -> ServiceState:
     return conn.app.state.service
-
-
-async def read_json(request: Request) -> dict[str, Any]:
-    """The body as a JSON object: 413 past MAX_BODY_BYTES (checked while reading), 400 when not an object."""
-    declared = request.headers.get("content-length", "")
-    if declared and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
-        raise HTTPException(413, f"request body over {MAX_BODY_BYTES} bytes")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise HTTPException(413, f"request body over {MAX_BODY_BYTES} bytes")
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise HTTPException(400, "request body is not valid JSON") from None
-    if not isinstance(data, dict):
-        raise HTTPException(400, "request body must be a JSON object")
-    return data
-
-
-def require_str(data: dict[str, Any], key: str) -> str:
-    value = data.get(key)
-    if not isinstance(value, str) or not value or len(value) > 1024:
-        raise HTTPException(422, f"'{key}' must be a non-empty string of at most 1024 characters")
-    return value
 
 
 async def api_delay(state: ServiceState) -> None:
@@ -93,6 +75,11 @@ async def login(request: Request) -> JSONResponse:
     await api_delay(state)
     data = await read_json(request)
     username, password = require_str(data, "username"), require_str(data, "password")
+    if not request.scope.get(INTERNAL_SCOPE_KEY):  # the service's own traffic is not a client
+        client = request.client.host if request.client else "unknown"
+        if not (state.client_logins.allow(client) and state.user_logins.allow(username)):
+            return JSONResponse({"error": "too many login attempts; try again later"}, status_code=429,
+                                headers={"Retry-After": f"{state.user_logins.window:.0f}"})
     try:
         return JSONResponse(await state.auth.login(username, password))
     except Refused:
@@ -136,21 +123,38 @@ async def paths(request: Request) -> JSONResponse:
 
 
 async def path_stream(ws: WebSocket) -> None:
-    """After an auth message, sends the status of every path each tick and answers pings."""
+    """After an auth message, sends the status of every path each tick and answers pings.
+
+    A stream slot (MAX_WEBSOCKETS) is taken only once the client has authenticated, so unauthenticated
+    sockets cannot lock real users out; those wait at most WS_AUTH_TIMEOUT, at most MAX_PENDING_WEBSOCKETS.
+    """
     state = state_of(ws)
-    if state.websockets >= MAX_WEBSOCKETS:
+    if state.pending_websockets >= MAX_PENDING_WEBSOCKETS:
         await ws.close(code=1013)  # try again later
         return
     await ws.accept()
+    state.pending_websockets += 1
+    try:
+        authenticated = await _authenticate(ws, state)
+    except WebSocketDisconnect:
+        return
+    except DatabaseError:  # the token check needs the database
+        await ws.close(code=1011)
+        return
+    finally:
+        state.pending_websockets -= 1
+    if not authenticated:
+        return
+    if state.websockets >= MAX_WEBSOCKETS:
+        await ws.close(code=1013)
+        return
     state.websockets += 1
     state.ws_active.inc()
     try:
-        if await _authenticate(ws, state):
-            await _stream(ws, state)
+        await _send(ws, state, "status", paths=state.engine.snapshot())
+        await _stream(ws, state)
     except WebSocketDisconnect:
         pass
-    except DatabaseError:  # the token check needs the database
-        await ws.close(code=1011)
     finally:
         state.websockets -= 1
         state.ws_active.dec()
@@ -169,7 +173,7 @@ async def _receive(ws: WebSocket, state: ServiceState, timeout: float) -> dict[s
         return None
     try:
         message = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         message = None
     if not isinstance(message, dict) or message.get("type") not in WS_RECEIVED_TYPES:
         message = {"type": "invalid"}
@@ -180,11 +184,10 @@ async def _receive(ws: WebSocket, state: ServiceState, timeout: float) -> dict[s
 async def _authenticate(ws: WebSocket, state: ServiceState) -> bool:
     message = await _receive(ws, state, WS_AUTH_TIMEOUT)
     token = message.get("token") if message and message["type"] == "auth" else None
-    if not isinstance(token, str) or state.auth.user_of(token) is None:
+    if not is_text(token) or state.auth.user_of(token) is None:
         await _send(ws, state, "error", error="send {\"type\": \"auth\", \"token\": ACCESS_TOKEN} first")
         await ws.close(code=1008)
         return False
-    await _send(ws, state, "status", paths=state.engine.snapshot())
     return True
 
 

@@ -1,0 +1,87 @@
+"""Reading the input series of a spec's alert unit tests: selectors and promtool's expanding notation.
+
+A firing test says, in promtool's own terms, which series with which labels and values make an alert fire;
+a quiet test says what healthy looks like. The service reads both: label values, healthy gauge levels and
+the rates and levels a fault must drive.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from stackgen.model import AlertTest
+from stackgen.process.fast import seconds
+
+_SELECTOR = re.compile(r"^\s*([A-Za-z_:][A-Za-z0-9_:]*)\s*(?:\{(.*)\})?\s*$", re.S)
+_PAIR = re.compile(r'\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*,?')
+_TERM = re.compile(r"^([-+]?[0-9.eE+]+?)(?:([-+])([0-9.eE+]+))?x([0-9]+)$")
+TARGET_LABELS = ("job", "instance")  # set by Prometheus when it scrapes, not by the service
+
+
+@dataclass(frozen=True)
+class TestSeries:
+    name: str
+    labels: dict[str, str]
+    values: tuple[float | None, ...]  # one per test interval; None where promtool's input is missing
+
+    def at(self, index: int) -> float | None:
+        return self.values[min(index, len(self.values) - 1)] if self.values else None
+
+    def increase_at(self, index: int) -> float:
+        """How much the series grew over the interval that ends at `index` (0 when unknown)."""
+        now, before = self.at(index), self.at(max(0, index - 1)) if index else None
+        return (now - before) if now is not None and before is not None else 0.0
+
+
+def parse_selector(text: str) -> tuple[str, dict[str, str]]:
+    """`name{a="x", b="y"}` -> ("name", {"a": "x", "b": "y"}); ValueError when it is not of that form."""
+    match = _SELECTOR.match(text)
+    if not match:
+        raise ValueError(f"not a series selector: {text!r}")
+    body, labels = match.group(2) or "", {}
+    position = 0
+    while position < len(body.strip()):
+        pair = _PAIR.match(body, position)
+        if not pair:
+            raise ValueError(f"cannot read the labels of {text!r}")
+        labels[pair.group(1)] = bytes(pair.group(2), "utf-8").decode("unicode_escape")
+        position = pair.end()
+    return match.group(1), labels
+
+
+def expand_values(text: str) -> tuple[float | None, ...]:
+    """promtool's notation: '1 1 0x3' -> (1, 1, 0, 0, 0, 0); '0+6x2' -> (0, 6, 12); '_' is a missing value."""
+    out: list[float | None] = []
+    for term in text.split():
+        if term in ("_", "stale"):
+            out.append(None)
+            continue
+        if term.startswith("_x"):
+            out.extend([None] * int(term[2:]))
+            continue
+        match = _TERM.match(term)
+        if match is None:
+            out.append(float(term))
+            continue
+        start, sign, step, times = match.groups()
+        delta = (float(step) if sign == "+" else -float(step)) if sign else 0.0
+        out.extend(float(start) + i * delta for i in range(int(times) + 1))
+    return tuple(out)
+
+
+def test_series(test: AlertTest) -> list[TestSeries]:
+    """Every input series of one test; series promtool would read but this reader cannot are skipped."""
+    out = []
+    for selector, values in test.series:
+        try:
+            name, labels = parse_selector(selector)
+            out.append(TestSeries(name, labels, expand_values(values)))
+        except ValueError:
+            continue
+    return out
+
+
+def test_index(test: AlertTest) -> int:
+    """The sample index the test evaluates at."""
+    return int(seconds(test.at) // max(seconds(test.interval), 1e-9))

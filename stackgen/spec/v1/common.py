@@ -1,0 +1,105 @@
+"""Shared shapes of spec v1: the base model every section derives from, and the value types used across it.
+
+Each value type carries its JSON Schema constraints and, as a `Format`, the sentence that says what a valid
+value looks like: the generated schema shows it to editors and error messages show it to people.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    Strict,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+
+@dataclass(frozen=True)
+class Format:
+    """What a valid value of a type looks like, in words; read by error messages."""
+
+    text: str
+
+
+class SpecModel(BaseModel):
+    """A section of the spec: immutable, unknown keys refused, keys as written in YAML."""
+
+    # python-re: the duration pattern needs a lookahead, which the default (Rust) engine lacks.
+    model_config = ConfigDict(frozen=True, extra="forbid", regex_engine="python-re",
+                              defer_build=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        # An optional key may be left out, but `key:` with nothing after it is a mistake, not "unset".
+        if value is None:
+            raise PydanticCustomError("null_value", "a value is required")
+        return value
+
+
+def _number(value: Any) -> int | float:
+    # int stays int and float stays float: thresholds are written into PromQL as the user wrote them.
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise PydanticCustomError("float_type", "Input should be a valid number")
+    return value
+
+
+Number = Annotated[int | float, PlainValidator(_number), WithJsonSchema({"type": "number"})]
+Text = Annotated[str, Strict(), StringConstraints(max_length=4000)]
+Duration = Annotated[str, Strict(), StringConstraints(
+    max_length=40, pattern=r"^(?=[0-9])([0-9]+y)?([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?$"),
+    Format("Prometheus duration, e.g. 30s, 5m, 1h30m")]
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*$")
+Name = Annotated[str, Strict(), StringConstraints(max_length=63, pattern=NAME_PATTERN.pattern),
+                 Format("a lowercase name: a-z, 0-9, _ and -, starting with a letter")]
+MetricName = Annotated[str, Strict(), StringConstraints(max_length=200, pattern=r"^[a-zA-Z_:][a-zA-Z0-9_:]*$"),
+                       Format("a Prometheus metric name: letters, digits, _ and :, not starting with a digit")]
+LabelName = Annotated[str, Strict(), StringConstraints(max_length=100, pattern=r"^[a-zA-Z_][a-zA-Z0-9_]*$"),
+                      Format("a Prometheus label name: letters, digits and _, not starting with a digit")]
+UrlPath = Annotated[str, Strict(), StringConstraints(max_length=500, pattern=r"^/[^\s]*$"),
+                    Format("a URL path starting with /")]
+Matcher = Annotated[str, Strict(), StringConstraints(max_length=500)]
+Port = Annotated[int, Strict(), Field(ge=1, le=65535)]
+Bool = Annotated[bool, Strict()]
+Int = Annotated[int, Strict()]
+LabelMap = dict[LabelName, Text]
+StringMap = dict[Annotated[str, Strict()], Text]
+
+
+def _unique(items: tuple[Any, ...]) -> tuple[Any, ...]:
+    seen: set[Any] = set()
+    for item in items:
+        if item in seen:
+            raise PydanticCustomError("unique_items", "'{item}' is listed twice", {"item": item})
+        seen.add(item)
+    return items
+
+
+UniqueLabelNames = Annotated[tuple[LabelName, ...], AfterValidator(_unique), Field(json_schema_extra={"uniqueItems": True})]
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def derived(placeholder: Any, description: str) -> Any:
+    """A field whose default depends on other fields (set by a `mode="before"` validator of its model).
+
+    The placeholder is never seen; the schema shows no default, and the description says how it is derived.
+    """
+    return Field(placeholder, description=description, json_schema_extra=_no_default)
+
+
+def default_from(data: Any, key: str, source: str, make: Any = str) -> Any:
+    """`data` with `key` set from its `source` key when the spec leaves it out; raw input is never changed."""
+    if isinstance(data, dict) and key not in data and isinstance(data.get(source), str):
+        return {**data, key: make(data[source])}
+    return data

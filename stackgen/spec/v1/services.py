@@ -1,0 +1,86 @@
+"""Spec v1: the system, the services Prometheus scrapes, the exporters beside them, and the metrics they expose."""
+
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from stackgen.spec.v1.common import (
+    Duration,
+    LabelMap,
+    MetricName,
+    Name,
+    Number,
+    Port,
+    SpecModel,
+    Text,
+    UniqueLabelNames,
+    UrlPath,
+    default_from,
+    derived,
+)
+
+EXPORTER_PORTS = {"node": 9100}  # the port each exporter kind listens on by default
+
+
+class System(SpecModel):
+    name: Name = Field(description="The system's name: prefixes dashboards, folders and the compose project.")
+    title: Text = derived("", "A human title for the guide and dashboards. Defaults to the name.")
+    description: Text = Field(default="", description="What the system does, in a sentence or two; the guide opens with it.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _title(cls, data: Any) -> Any:
+        return default_from(data, "title", "name")
+
+
+class Health(SpecModel):
+    basic: UrlPath | None = Field(default=None, description="Path that answers 200 while the process runs.")
+    live: UrlPath | None = Field(default=None, description="Liveness probe path: fails when the process must be restarted.")
+    ready: UrlPath | None = Field(default=None, description="Readiness probe path: fails while the service cannot serve.")
+
+
+class Service(SpecModel):
+    name: Name = Field(description="The service's name; also its Prometheus job name.")
+    title: Text = derived("", "A human title. Defaults to the name.")
+    description: Text = Field(default="", description="What the service does, for the guide.")
+    port: Port = Field(description="The port its metrics endpoint listens on.")
+    metrics_path: UrlPath = Field(default="/metrics", description="The path Prometheus scrapes.")
+    scheme: Literal["http", "https"] = Field(default="http", description="The scheme Prometheus scrapes with.")
+    health: Health = Field(default_factory=lambda: Health(), description="Health check paths, for the guide and probes.")
+    labels: LabelMap = Field(default_factory=dict, description="Labels added to every series scraped from it.")
+    scrape_interval: Duration | None = Field(default=None, description="Scrape interval for this service only.")
+    image: Text | None = Field(default=None, description="Container image that runs the service in the compose stack.")
+    command: tuple[Text, ...] = Field(default=(), description="Command the container runs, as a list of arguments.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _title(cls, data: Any) -> Any:
+        return default_from(data, "title", "name")
+
+
+class Exporter(SpecModel):
+    kind: Literal["node"] = Field(description="Which exporter: node (host metrics from node-exporter).")
+    name: Name = derived("", "Its Prometheus job name. Defaults to <kind>-exporter.")
+    port: Port = derived(0, "The port it listens on. Defaults to the kind's usual port (node: 9100).")
+    image: Text | None = Field(default=None, description="Container image. Defaults to the stack's image for the kind.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults(cls, data: Any) -> Any:
+        data = default_from(data, "name", "kind", lambda kind: f"{kind}-exporter")
+        if isinstance(data, dict) and data.get("kind") in EXPORTER_PORTS:
+            data = default_from(data, "port", "kind", EXPORTER_PORTS.__getitem__)
+        return data
+
+
+class Metric(SpecModel):
+    name: MetricName = Field(description="The metric's name as exposed, without the _bucket/_sum/_count suffixes.")
+    type: Literal["counter", "gauge", "histogram", "summary"] = Field(description="The Prometheus metric type.")
+    help: Text = Field(description="The HELP text: what one sample measures.")
+    labels: UniqueLabelNames = Field(default=(), description="The label names its series carry.")
+    buckets: tuple[Number, ...] | None = Field(default=None, min_length=1,
+                                               description="Histogram bucket upper bounds, strictly increasing.")
+    group: Name = Field(default="general", description="The guide section it is listed under.")
+    unit: Text = Field(default="", description="The base unit of its values (seconds, bytes, ratio...).")
+    reference_name: MetricName | None = Field(default=None, description="The name it is known by elsewhere, for the guide.")
+    service: Name | None = Field(default=None, description="The service that exposes it, when only one does.")
