@@ -10,11 +10,9 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Literal
 
 from stackgen.errors import SpecError, SpecIssue
-from stackgen.model import Spec
+from stackgen.model import KubernetesSettings, Spec
 
 MANIFESTS_DIR = "kubernetes"  # one object per file, under the output folder
 KUSTOMIZATION = "kustomization.yaml"  # at the output folder's root: `kubectl apply -k <out>`
@@ -26,22 +24,8 @@ SECRET_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
 NAME_LIMIT = 63
 
 
-@dataclass(frozen=True)
-class KubernetesSettings:
-    namespace: str = "monitoring"
-    labels: dict[str, str] = field(default_factory=dict)
-    selector_labels: dict[str, str] = field(default_factory=lambda: {"release": "kube-prometheus-stack"})
-    monitor: Literal["ServiceMonitor", "PodMonitor"] = "ServiceMonitor"
-    port_name: str = "metrics"
-    alertmanager: Literal["AlertmanagerConfig", "Secret"] = "AlertmanagerConfig"
-    dashboard_label: str = "grafana_dashboard"
-    dashboard_label_value: str = "1"
-    datasource_label: str = "grafana_datasource"
-    prometheus_url: str | None = None
-
-
 def settings_of(spec: Spec) -> KubernetesSettings:
-    return getattr(spec.settings, "kubernetes", None) or KubernetesSettings()
+    return spec.settings.kubernetes
 
 
 def manifest_file(kind: str, name: str) -> str:
@@ -81,6 +65,11 @@ def receivers_secret(spec: Spec) -> str:
 def secret_key(path: str) -> str:
     """The key of a receiver credential in the receivers Secret: its file's base name in the spec."""
     return posixpath.basename(path)
+
+
+def mounted_secret(spec: Spec, path: str) -> str:
+    """Where Alertmanager reads a credential file when the Operator mounts the receivers Secret."""
+    return f"{ALERTMANAGER_SECRETS_DIR}/{receivers_secret(spec)}/{secret_key(path)}"
 
 
 def secret_files(spec: Spec) -> Iterator[tuple[str, str, str]]:

@@ -17,7 +17,6 @@ from stackgen.output.serialize import dump_yaml
 from stackgen.render.alertmanager import _SLACK_DEFAULTS as SLACK_DEFAULTS  # one copy of the defaults
 from stackgen.render.alertmanager import render_alertmanager_config
 from stackgen.render.kubernetes import (
-    ALERTMANAGER_SECRETS_DIR,
     manifest,
     metadata,
     object_name,
@@ -42,11 +41,6 @@ _FIELDS = {
 }
 _CONFIGS = {"slack": "slackConfigs", "email": "emailConfigs", "pagerduty": "pagerdutyConfigs",
             "webhook": "webhookConfigs"}
-
-
-def mounted_secret(spec: Spec, path: str) -> str:
-    """Where Alertmanager reads a credential file when the Operator mounts the receivers Secret."""
-    return f"{ALERTMANAGER_SECRETS_DIR}/{receivers_secret(spec)}/{secret_key(path)}"
 
 
 def matcher(text: str) -> dict:

@@ -11,9 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from stackgen.model import Exporter, Receiver, Service, Spec
-from stackgen.render.kubernetes import settings_of
-from stackgen.render.kubernetes_alerting import mounted_secret
-from stackgen.render.kubernetes_kustomize import render_kubernetes_documents
+from stackgen.render.kubernetes import mounted_secret, settings_of
 from stackgen.targets.base import Document, Placement
 
 # The Services the Operator creates for the Prometheus and Alertmanager it runs.
@@ -47,6 +45,9 @@ class KubernetesTarget:
         return Receiver(receiver.name, receiver.kind, config)
 
     def own_documents(self, spec: Spec, placement: Placement) -> tuple[Document, ...]:
+        # Imported here: the registry loads every target to list them, and `--help` must not build grafanalib.
+        from stackgen.render.kubernetes_kustomize import render_kubernetes_documents
+
         return render_kubernetes_documents(spec, self)
 
 

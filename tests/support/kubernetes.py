@@ -100,3 +100,13 @@ def kustomization_problems(doc: dict, files: set[str]) -> list[str]:
 def object_problems(obj: dict[str, Any]) -> list[str]:
     """Every problem a cluster would report on applying `obj`."""
     return metadata_problems(obj) + schema_problems(obj)
+
+
+def with_kubernetes_settings(spec_path: Path, settings: str, folder: Path) -> Path:
+    """A copy of the spec at `spec_path` in `folder` with `settings.kubernetes` set to the YAML block `settings`."""
+    source = spec_path.read_text(encoding="utf-8")
+    assert source.count("\nsettings:\n") == 1, f"{spec_path.name} has no top-level settings block"
+    block = "".join(f"    {line}\n" for line in settings.strip().splitlines())
+    path = folder / spec_path.name
+    path.write_text(source.replace("\nsettings:\n", f"\nsettings:\n  kubernetes:\n{block}", 1), encoding="utf-8")
+    return path

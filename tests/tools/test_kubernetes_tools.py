@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import ROOT, SPECS, require_tool
-from support.kubernetes import KubernetesYamlLoader
+from support.kubernetes import KubernetesYamlLoader, with_kubernetes_settings
 from support.operator import operator_alertmanager_config
 
 from stackgen.pipeline import render_stack, write_scratch
@@ -125,3 +125,17 @@ def test_kubectl_kustomize_builds_the_output_folder_with_namespace_and_labels(sp
         assert obj["metadata"]["labels"]["app.kubernetes.io/part-of"] == spec.name
     monitors = [o for o in built if o["kind"] == "ServiceMonitor"]
     assert {tuple(m["spec"]["selector"]["matchLabels"]) for m in monitors} == {("app.kubernetes.io/name",)}
+
+
+@pytest.mark.parametrize("spec_path", SPECS, ids=SPEC_IDS)
+def test_amtool_accepts_the_secret_forms_config_and_it_routes_every_alert(spec_path, tmp_path):
+    secret_spec = with_kubernetes_settings(spec_path, "alertmanager: Secret", tmp_path)
+    spec = load_spec(secret_spec)
+    (secret,) = of_kind(rendered_objects(secret_spec), "Secret")
+    (tmp_path / "alertmanager.yaml").write_text(secret["stringData"]["alertmanager.yaml"])
+    result = run(require_tool("amtool"), "check-config", "alertmanager.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert spec.routing is not None
+    for case in spec.routing.tests:  # no namespace label needed: the Operator adds no matcher to this form
+        result = amtool_route(tmp_path, list(case.receivers), case.labels)
+        assert result.returncode == 0, f"{case.description}: {result.stdout}{result.stderr}"

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pytest
 import yaml
 from conftest import ROOT, SPECS, snapshot
-from support.kubernetes import kustomization_problems, object_problems
+from support.kubernetes import kustomization_problems, object_problems, with_kubernetes_settings
 
 from stackgen.errors import SpecError
 from stackgen.model import Spec
@@ -198,3 +198,64 @@ def test_monitors_carry_the_specs_scrape_settings_and_job_names(default_objects)
 def test_the_target_is_listed_in_the_generate_help(cli):
     result = cli("generate", "--help")
     assert "kubernetes" in result.output
+
+
+CHOICES = [
+    ("PodMonitors and the Secret form", "monitor: PodMonitor\nalertmanager: Secret"),
+    ("another namespace, labels and dashboard label",
+     "namespace: observability\nlabels: {team: platform}\nselector_labels: {prometheus: main}\n"
+     "dashboard_label: dashboards\ndashboard_label_value: stackgen\nport_name: http-metrics"),
+]
+
+
+@pytest.mark.parametrize("spec_path", SPECS, ids=SPEC_IDS)
+@pytest.mark.parametrize("settings", [c[1] for c in CHOICES], ids=[c[0] for c in CHOICES])
+def test_every_choice_in_settings_renders_objects_that_pass_the_checks(spec_path, settings, tmp_path):
+    rendered = manifests(load_spec(with_kubernetes_settings(spec_path, settings, tmp_path)))
+    kustomization = rendered.pop(KUSTOMIZATION)
+    assert kustomization_problems(kustomization, set(rendered)) == []
+    assert {path: object_problems(obj) for path, obj in rendered.items()} == {path: [] for path in rendered}
+
+
+def test_the_pod_monitor_and_secret_choices_replace_service_monitors_and_the_alertmanager_config(tmp_path):
+    spec_path = with_kubernetes_settings(ROOT / "specs" / "patronus.yaml", CHOICES[0][1], tmp_path)
+    rendered = objects(load_spec(spec_path))
+    kinds = sorted(o["kind"] for o in rendered.values())
+    assert kinds == ["ConfigMap", "ConfigMap", "PodMonitor", "PodMonitor", "PrometheusRule", "PrometheusRule", "Secret"]
+    secret = next(o for o in rendered.values() if o["kind"] == "Secret")
+    assert secret["metadata"]["name"] == "alertmanager-patronus"
+    config = yaml.safe_load(secret["stringData"]["alertmanager.yaml"])
+    pagerduty = next(r for r in config["receivers"] if r["name"] == "pagerduty")["pagerduty_configs"][0]
+    assert pagerduty["routing_key_file"] == "/etc/alertmanager/secrets/patronus-alertmanager-receivers/pagerduty_routing_key"
+
+
+def test_settings_reach_every_object(tmp_path):
+    spec_path = with_kubernetes_settings(ROOT / "specs" / "taskq.yaml", CHOICES[1][1], tmp_path)
+    rendered = manifests(load_spec(spec_path))
+    assert rendered[KUSTOMIZATION]["namespace"] == "observability"
+    assert rendered[KUSTOMIZATION]["labels"][0]["pairs"]["team"] == "platform"
+    for obj in (o for path, o in rendered.items() if path != KUSTOMIZATION):
+        assert (obj["metadata"]["namespace"], obj["metadata"]["labels"]["team"]) == ("observability", "platform")
+        if obj["kind"] in ("PrometheusRule", "ServiceMonitor"):
+            assert obj["metadata"]["labels"]["prometheus"] == "main"
+        if obj["kind"] == "ServiceMonitor":
+            assert obj["spec"]["endpoints"][0]["port"] == "http-metrics"
+    dashboard = rendered["kubernetes/configmap-grafana-dashboard-taskq-overview.yaml"]
+    assert dashboard["metadata"]["labels"]["dashboards"] == "stackgen"
+
+
+BAD_SETTINGS = [
+    ("a namespace with capitals", "namespace: Monitoring", "settings.kubernetes.namespace"),
+    ("an unknown monitor kind", "monitor: Probe", "settings.kubernetes.monitor"),
+    ("a label value with a space", "labels: {team: platform team}", "settings.kubernetes.labels.team"),
+    ("a port name too long for Kubernetes", "port_name: metrics-port-of-the-app", "settings.kubernetes.port_name"),
+    ("an unknown key", "namespaces: monitoring", "settings.kubernetes.namespaces"),
+]
+
+
+@pytest.mark.parametrize(("settings", "path"), [b[1:] for b in BAD_SETTINGS], ids=[b[0] for b in BAD_SETTINGS])
+def test_bad_kubernetes_settings_are_located_errors(settings, path, tmp_path):
+    spec_path = with_kubernetes_settings(ROOT / "specs" / "taskq.yaml", settings, tmp_path)
+    with pytest.raises(SpecError) as caught:
+        load_spec(spec_path)
+    assert f"taskq.yaml:15: {path}:" in str(caught.value)
