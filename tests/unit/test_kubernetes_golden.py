@@ -1,0 +1,47 @@
+"""Golden files of the kubernetes target: the default spec (embedded, as `stackgen generate --target
+kubernetes` renders it) and every other spec in specs/, under tests/golden-kubernetes/<stem>/generated.
+
+Refresh with `bash scripts/update-golden.sh` and review the diff.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from conftest import SPECS
+
+from stackgen.output.writer import check_artifacts
+from stackgen.pipeline import place, render_stack
+from stackgen.spec.loader import DEFAULT_SPEC, load_spec
+from stackgen.targets.registry import get_target
+
+GOLDEN = Path(__file__).parent.parent / "golden-kubernetes"
+DEFAULT = Path(str(resources.files("stackgen").joinpath("specs", DEFAULT_SPEC))).resolve()
+# (golden folder name, spec file; None is the embedded default spec)
+CASES: list[tuple[str, Path | None]] = [(DEFAULT.stem, None),
+                                        *((s.stem, s) for s in SPECS if s.resolve() != DEFAULT)]
+
+
+@pytest.mark.parametrize(("stem", "spec_path"), CASES, ids=[c[0] for c in CASES])
+def test_the_kubernetes_output_matches_its_golden_files_byte_for_byte(stem, spec_path):
+    folder = GOLDEN / stem / "generated"
+    assert folder.is_dir(), f"no kubernetes golden files for {stem}: run `bash scripts/update-golden.sh`"
+    spec = load_spec(spec_path)
+    diff = check_artifacts(render_stack(spec, get_target("kubernetes"), place(spec_path, folder)), folder)
+    assert diff == "", f"kubernetes golden files of {stem} are out of date; run `bash scripts/update-golden.sh` " \
+                       f"and review:\n{diff[:4000]}"
+
+
+def test_every_kubernetes_golden_folder_belongs_to_a_spec():
+    assert sorted(p.name for p in GOLDEN.iterdir() if p.is_dir()) == sorted(stem for stem, _ in CASES)
+
+
+def test_the_golden_folders_hold_a_kustomization_and_every_listed_manifest():
+    for stem, _ in CASES:
+        folder = GOLDEN / stem / "generated"
+        kustomization = (folder / "kustomization.yaml").read_text()
+        listed = [line.strip()[2:] for line in kustomization.splitlines() if line.startswith("  - kubernetes/")]
+        assert listed and all((folder / path).is_file() for path in listed)
+        assert sorted(p.relative_to(folder).as_posix() for p in (folder / "kubernetes").iterdir()) == listed
