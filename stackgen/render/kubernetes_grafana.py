@@ -14,6 +14,8 @@ from stackgen.render.grafana_provisioning import render_datasources
 from stackgen.render.kubernetes import dashboard_object, manifest, metadata, object_name, settings_of
 from stackgen.targets.base import Target
 
+DATASOURCE_NAME = "stackgen Prometheus"  # the same for every spec, as its uid is: specs sharing a Grafana agree
+
 
 def render_dashboard_configmap(spec: Spec, dashboard: Dashboard) -> dict:
     settings = settings_of(spec)
@@ -23,11 +25,12 @@ def render_dashboard_configmap(spec: Spec, dashboard: Dashboard) -> dict:
 
 
 def render_datasource_configmap(spec: Spec, target: Target) -> dict:
-    """The stackgen Prometheus datasource (the uid every dashboard refers to), not the default one.
+    """The stackgen Prometheus datasource (the uid every dashboard refers to), beside the cluster's own.
 
-    kube-prometheus-stack provisions its own default datasource, and Grafana refuses to start with two.
+    kube-prometheus-stack provisions a default datasource named "Prometheus": Grafana refuses two defaults,
+    and two datasources of one name, so this one is neither.
     """
     datasources = render_datasources(spec, target)
-    datasources["datasources"] = [{**d, "isDefault": False} for d in datasources["datasources"]]
+    datasources["datasources"] = [{**d, "name": DATASOURCE_NAME, "isDefault": False} for d in datasources["datasources"]]
     meta = metadata(spec, object_name(spec.name, "grafana-datasource"), {settings_of(spec).datasource_label: "1"})
     return manifest("v1", "ConfigMap", meta, data={f"{spec.name}-datasource.yaml": dump_yaml(datasources, None).decode()})

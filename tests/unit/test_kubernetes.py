@@ -180,8 +180,9 @@ def test_dashboards_and_the_datasource_are_labelled_for_the_grafana_sidecar(defa
     datasource = next(m for m in maps if "patronus-datasource.yaml" in m["data"])
     assert datasource["metadata"]["labels"]["grafana_datasource"] == "1"
     provisioned = yaml.safe_load(datasource["data"]["patronus-datasource.yaml"])["datasources"][0]
-    # kube-prometheus-stack's own Prometheus datasource is the default; Grafana refuses two.
-    assert (provisioned["isDefault"], provisioned["url"]) == (False, "http://prometheus-operated.monitoring.svc:9090")
+    # kube-prometheus-stack's own datasource "Prometheus" is the default; Grafana refuses two defaults or two names.
+    assert (provisioned["name"], provisioned["isDefault"], provisioned["url"]) == \
+        ("stackgen Prometheus", False, "http://prometheus-operated.monitoring.svc:9090")
 
 
 def test_monitors_carry_the_specs_scrape_settings_and_job_names(default_objects):
