@@ -42,12 +42,14 @@ def render_kustomization(spec: Spec, files: list[str]) -> dict:
 
 def _secret_instructions(spec: Spec) -> str:
     """Comment lines telling the user how to create the receivers Secret the manifests refer to."""
-    files = sorted({secret_key(file): file for _, _, file in secret_files(spec)}.items())
-    if not files:
+    keys = sorted({secret_key(file) for _, _, file in secret_files(spec)})
+    if not keys:
         return ""
-    args = " ".join(f"--from-file={key}=<your {file}>" for key, file in files)
-    return (f"# Receivers read their credentials from the Secret {receivers_secret(spec)}; create it first:\n"
-            f"#   kubectl -n {settings_of(spec).namespace} create secret generic {receivers_secret(spec)} {args}\n")
+    secret = receivers_secret(spec)
+    # A folder of files named by key, as the compose stack's secrets/ folder holds them.
+    return (f"# Receivers read their credentials from the Secret {secret} (keys: {', '.join(keys)}).\n"
+            f"# Create it first from a folder holding one file per key:\n"
+            f"#   kubectl -n {settings_of(spec).namespace} create secret generic {secret} --from-file=secrets/\n")
 
 
 def render_kubernetes_documents(spec: Spec, target: Target) -> tuple[Document, ...]:
