@@ -6,11 +6,14 @@ Refresh with `bash scripts/update-golden.sh` and review the diff.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from importlib import resources
 from pathlib import Path
 
 import pytest
-from conftest import SPECS
+from conftest import SPECS, snapshot
 
 from stackgen.output.writer import check_artifacts
 from stackgen.pipeline import place, render_stack
@@ -45,3 +48,20 @@ def test_the_golden_folders_hold_a_kustomization_and_every_listed_manifest():
         listed = [line.strip()[2:] for line in kustomization.splitlines() if line.startswith("  - kubernetes/")]
         assert listed and all((folder / path).is_file() for path in listed)
         assert sorted(p.relative_to(folder).as_posix() for p in (folder / "kubernetes").iterdir()) == listed
+
+
+def test_generate_for_kubernetes_writes_the_same_bytes_under_two_hash_seeds(tmp_path):
+    """Labels and secret keys pass through dicts and sets: two hash seeds must give the same bytes."""
+    processes = {}
+    for seed in ("1", "2"):
+        cwd = tmp_path / f"seed-{seed}"
+        cwd.mkdir()
+        command = [str(Path(sys.executable).with_name("stackgen")), "generate", "--target", "kubernetes"]
+        processes[cwd / "generated"] = subprocess.Popen(command, env={**os.environ, "PYTHONHASHSEED": seed}, cwd=cwd,
+                                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for process in processes.values():
+        output, _ = process.communicate(timeout=120)
+        assert process.returncode == 0, output
+    first, second = (snapshot(out) for out in processes)
+    assert "kustomization.yaml" in first
+    assert first == second
