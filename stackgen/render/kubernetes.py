@@ -7,6 +7,7 @@ SpecError here, before anything is rendered, instead of a rejection by the clust
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from collections.abc import Iterator
@@ -123,3 +124,9 @@ def metadata(spec: Spec, name: str, labels: dict[str, str] | None = None) -> dic
 
 def manifest(api_version: str, kind: str, meta: dict, **body: object) -> dict:
     return {"apiVersion": api_version, "kind": kind, "metadata": meta, **body}
+
+
+def embedded_file(data: object) -> str:
+    """A file held in a ConfigMap or Secret, as text: JSON as `output.serialize.dump_json` writes it (which a
+    renderer may not import), so an embedded dashboard is the same bytes as the file; JSON is valid YAML too."""
+    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"

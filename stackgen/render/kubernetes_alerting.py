@@ -13,10 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from stackgen.model import Receiver, Route, Spec
-from stackgen.output.serialize import dump_yaml
 from stackgen.render.alertmanager import _SLACK_DEFAULTS as SLACK_DEFAULTS  # one copy of the defaults
 from stackgen.render.alertmanager import render_alertmanager_config
 from stackgen.render.kubernetes import (
+    embedded_file,
     manifest,
     metadata,
     object_name,
@@ -112,7 +112,7 @@ def alertmanager_secret_name(spec: Spec) -> str:
 
 def render_alertmanager_secret(spec: Spec, target: Target) -> dict:
     """The whole alertmanager.yaml in a Secret; its credentials are file paths into the mounted receivers Secret."""
-    config = dump_yaml(render_alertmanager_config(spec, target), None).decode("utf-8")
+    config = embedded_file(render_alertmanager_config(spec, target))
     return manifest("v1", "Secret", metadata(spec, alertmanager_secret_name(spec)), type="Opaque",
                     stringData={SECRET_FORM_KEY: config})
 

@@ -8,10 +8,9 @@ Grafana. The dashboard JSON and datasource YAML are the ones the other targets w
 from __future__ import annotations
 
 from stackgen.model import Dashboard, Spec
-from stackgen.output.serialize import dump_json, dump_yaml
 from stackgen.render.grafana import render_dashboard
 from stackgen.render.grafana_provisioning import render_datasources
-from stackgen.render.kubernetes import dashboard_object, manifest, metadata, object_name, settings_of
+from stackgen.render.kubernetes import dashboard_object, embedded_file, manifest, metadata, object_name, settings_of
 from stackgen.targets.base import Target
 
 DATASOURCE_NAME = "stackgen Prometheus"  # the same for every spec, as its uid is: specs sharing a Grafana agree
@@ -21,7 +20,7 @@ def render_dashboard_configmap(spec: Spec, dashboard: Dashboard) -> dict:
     settings = settings_of(spec)
     meta = metadata(spec, dashboard_object(dashboard.uid), {settings.dashboard_label: settings.dashboard_label_value})
     return manifest("v1", "ConfigMap", meta,
-                    data={f"{dashboard.uid}.json": dump_json(render_dashboard(dashboard)).decode("utf-8")})
+                    data={f"{dashboard.uid}.json": embedded_file(render_dashboard(dashboard))})
 
 
 def render_datasource_configmap(spec: Spec, target: Target) -> dict:
@@ -33,4 +32,4 @@ def render_datasource_configmap(spec: Spec, target: Target) -> dict:
     datasources = render_datasources(spec, target)
     datasources["datasources"] = [{**d, "name": DATASOURCE_NAME, "isDefault": False} for d in datasources["datasources"]]
     meta = metadata(spec, object_name(spec.name, "grafana-datasource"), {settings_of(spec).datasource_label: "1"})
-    return manifest("v1", "ConfigMap", meta, data={f"{spec.name}-datasource.yaml": dump_yaml(datasources, None).decode()})
+    return manifest("v1", "ConfigMap", meta, data={f"{spec.name}-datasource.yaml": embedded_file(datasources)})
