@@ -6,7 +6,10 @@ Built once from a checked spec by `stackgen.spec.build`; renderers never see raw
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:  # the SLO model lives with its processor, which imports this module
+    from stackgen.process.slo_model import SLO
 
 SEVERITIES = ("critical", "warning", "info")
 RUNBOOK_GUIDE = "docs/MONITORING.md"  # the rendered guide, relative to the output folder
@@ -106,6 +109,7 @@ class Alert:
     summary: str
     description: str = ""
     for_: str | None = None
+    keep_firing_for: str | None = None
     service: str | None = None
     runbook_url: str | None = None  # None: the generated guide's section is the runbook
     threshold: str | None = None
@@ -145,6 +149,8 @@ class Route:
     group_interval: str | None = None
     repeat_interval: str | None = None
     routes: tuple[Route, ...] = ()
+    mute_time_intervals: tuple[str, ...] = ()
+    active_time_intervals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -153,6 +159,12 @@ class InhibitRule:
     target_matchers: tuple[str, ...]
     equal: tuple[str, ...] = ()
     description: str = ""
+
+
+@dataclass(frozen=True)
+class TimeInterval:
+    name: str
+    periods: tuple[dict[str, Any], ...]  # as Alertmanager reads them
 
 
 @dataclass(frozen=True)
@@ -173,6 +185,7 @@ class Routing:
     routes: tuple[Route, ...] = ()
     inhibit_rules: tuple[InhibitRule, ...] = ()
     tests: tuple[RouteTest, ...] = ()
+    time_intervals: tuple[TimeInterval, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -290,13 +303,17 @@ class Spec:
     routing: Routing | None
     dashboards: tuple[Dashboard, ...]
     stack: Stack
+    slos: tuple[SLO, ...] = ()  # expanded into rules, alerts and a dashboard by process.slo; the guide reads them
 
-    def runbook_link(self, alert: Alert) -> str:
-        """The alert's own runbook URL, else its section in the rendered guide (relative to the output folder)."""
+    def runbook_link(self, alert: Alert) -> str | None:
+        """The alert's own runbook URL, else its section of the guide where the spec says it is published.
+
+        None without either: a path relative to the output folder would be a dead link in every notification.
+        """
         if alert.runbook_url:
             return alert.runbook_url
-        base = self.settings.runbook_base_url or RUNBOOK_GUIDE
-        return f"{base}#{alert.anchor}"
+        base = self.settings.runbook_base_url
+        return f"{base}#{alert.anchor}" if base else None
 
     @property
     def alerts(self) -> tuple[Alert, ...]:

@@ -1,6 +1,6 @@
 """The one way a spec becomes files, used by every command.
 
-    load (spec files) -> check + naming lint -> processors (Spec -> Spec) -> target -> renderers
+    load (spec files) -> check + naming lint -> SLO expansion -> processors (Spec -> Spec) -> target -> renderers
     -> documents -> serialise -> one writer (or a --check diff, or a scratch folder for the tools)
 
 Each stage lives in its own package (spec/, process/, targets/, render/, output/); this module only
@@ -19,19 +19,26 @@ from stackgen.model import Spec
 from stackgen.output.artifacts import Artifacts, serialise
 from stackgen.output.writer import check_artifacts, write_artifacts, write_scratch
 from stackgen.process import Processor, apply
+from stackgen.process.slo import expand_spec_slos
 from stackgen.render.stack import render_documents
 from stackgen.spec.lint import load_linted
 from stackgen.targets.base import Placement, Target
 from stackgen.targets.layout import DEFAULT_OUT
 from stackgen.targets.registry import get_target
 
-__all__ = ["Loaded", "Processor", "build", "check", "load", "place", "prepare", "render_stack", "write",
+__all__ = ["STANDING", "Loaded", "Processor", "build", "check", "load", "place", "prepare", "render_stack", "write",
            "write_scratch"]
+
+
+# The processors every command applies, first: SLOs become ordinary rules, alerts and a dashboard before any
+# command reads the model, so validate, test, serve, --fast and every target see them like any other rule.
+STANDING: tuple[Processor, ...] = (expand_spec_slos,)
 
 
 @dataclass(frozen=True)
 class Loaded:
-    """A checked spec, the naming-lint findings about it, and the file it came from (None: embedded)."""
+    """A checked spec after the standing processors, the naming-lint findings about it, and the file it came
+    from (None: embedded)."""
 
     spec: Spec
     warnings: tuple[SpecIssue, ...]
@@ -48,7 +55,7 @@ def load(paths: Sequence[Path | None] = (), strict: bool = False) -> Loaded:
         raise UsageError(f"one spec file at a time (got {len(given)}); overlays are not supported yet")
     path = given[0] if given else None
     spec, warnings = load_linted(path, strict)
-    return Loaded(spec, tuple(warnings), path)
+    return Loaded(apply(spec, STANDING), tuple(warnings), path)
 
 
 def place(spec_path: Path | None, out: Path) -> Placement:

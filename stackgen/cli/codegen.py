@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from stackgen.cli.common import SpecArg, guarded
+from stackgen.cli.common import EXIT_USAGE, SpecArg, guarded, spec_path
 
 LANGUAGES = ("python",)
 
@@ -27,10 +27,11 @@ def codegen(
 
     if language not in LANGUAGES:
         typer.echo(f"unknown language '{language}': choose one of {', '.join(LANGUAGES)}", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_USAGE)
     if check and out is None:
         typer.echo("--check compares with a file: give it with --out", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_USAGE)
+    spec = spec_path(spec)
     loaded = guarded(lambda: load_service_spec(spec, service))
     command = " ".join(["stackgen codegen python", *([str(spec)] if spec else []), "--service", service,
                         *(["--out", out.as_posix()] if out else [])])

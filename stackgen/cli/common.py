@@ -18,7 +18,12 @@ if TYPE_CHECKING:  # the pipeline is imported when a command runs, so `--help` s
 
 T = TypeVar("T")
 
-SpecArg = typer.Argument(None, help="Spec file (default: the embedded Patronus spec).", show_default=False)
+# Exit codes, documented in stackgen/cli/app.py and the README.
+EXIT_USAGE = 64  # a bad flag or argument (sysexits' EX_USAGE), distinct from an invalid spec (2)
+
+SPEC_DEFAULT_HELP = ("default: ./stackgen.yaml, else `spec` under [tool.stackgen] in ./pyproject.toml, "
+                     "else the built-in Patronus example")
+SpecArg = typer.Argument(None, help=f"Spec file ({SPEC_DEFAULT_HELP}).", show_default=False, metavar="SPEC")
 StrictOption = typer.Option(False, "--strict", help="Treat naming-lint warnings as errors (exit 2).")
 
 
@@ -35,15 +40,57 @@ def target_option(default: str = "compose") -> Any:
     from stackgen.targets.registry import TARGETS
 
     choices = "; ".join(f"{t.name}: {t.summary}" for t in TARGETS.values())
-    return typer.Option(default, "--target", help=f"Where the stack runs ({choices}).")
+    names = list(TARGETS)
+
+    def known(value: str) -> str:
+        if value not in names:  # a usage error (exit 64), like any bad choice
+            raise typer.BadParameter(f"unknown target '{value}': choose one of {', '.join(names)}")
+        return value
+
+    return typer.Option(default, "--target", callback=known, metavar=f"[{'|'.join(names)}]",
+                        autocompletion=lambda: names, help=f"Where the stack runs ({choices}).")
+
+
+def spec_path(spec: Optional[Path]) -> Optional[Path]:
+    """The spec the user means (see `stackgen.locate`): None is the embedded example, announced on stderr."""
+    from stackgen.locate import locate_spec
+
+    located = guarded(lambda: locate_spec(spec, Path.cwd()))
+    if located.note:
+        typer.echo(located.note, err=True)
+    return located.path
 
 
 def load_linted(spec: Optional[Path], strict: bool) -> Loaded:
-    """The loaded spec (`pipeline.Loaded`) through every check; lint findings go to stderr as warnings,
-    or fail the run under --strict."""
+    """The spec the user means (`spec_path`), loaded through every check (`load_located`)."""
+    return load_located(spec_path(spec), strict)
+
+
+def load_located(path: Optional[Path], strict: bool) -> Loaded:
+    """The spec at `path` (None: the embedded example) through every check; lint findings go to stderr as
+    warnings, or fail the run under --strict."""
     from stackgen import pipeline
 
-    loaded = guarded(lambda: pipeline.load([spec], strict))
+    loaded = guarded(lambda: pipeline.load([path], strict))
     for warning in loaded.warnings:
         typer.echo(f"warning: {warning}", err=True)
     return loaded
+
+
+SERVE_EXTRA_MODULES = ("starlette", "uvicorn", "websockets")
+
+
+def require_serve_extra(command: str) -> None:
+    """Exit 3 with the install line when the web-server extra is missing, instead of an ImportError traceback."""
+    import importlib
+
+    missing = []
+    for name in SERVE_EXTRA_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            missing.append(name)
+    if missing:
+        typer.echo(f"stackgen {command} needs the web server ({', '.join(missing)} not installed): "
+                   "pip install 'stackgen[serve]'", err=True)
+        raise typer.Exit(3)

@@ -10,7 +10,6 @@ import json
 import re
 from pathlib import Path
 
-import jinja2
 import typer
 
 from stackgen.cli.common import guarded
@@ -21,8 +20,6 @@ SCHEMA_FILE = "stackgen.schema.json"  # written beside the spec: the schema's $i
 
 TEMPLATE = "init.yaml.j2"
 NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
-_ENV = jinja2.Environment(loader=jinja2.PackageLoader("stackgen", "templates"), autoescape=False,
-                          keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
 
 
 def default_name(path: Path) -> str:
@@ -35,7 +32,11 @@ def default_name(path: Path) -> str:
 
 def render_starter_spec(name: str, service: str, port: int, title: str = "") -> str:
     """The starter spec's text. Pure; `name` and `service` must already match NAME."""
-    return _ENV.get_template(TEMPLATE).render(
+    import jinja2  # imported here, not at the top, so `--help` and the other commands start fast
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("stackgen", "templates"), autoescape=False,
+                             keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    return env.get_template(TEMPLATE).render(
         schema_url=SCHEMA_FILE, api_version=API_VERSION, name=name, service=service, port=port,
         title=title or name.replace("-", " ").replace("_", " ").title())
 

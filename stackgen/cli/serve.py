@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from stackgen.cli.common import SpecArg, guarded, load_linted
-from stackgen.model import Service, Spec
+from stackgen.cli.common import SpecArg, guarded, load_linted, require_serve_extra
+
+if TYPE_CHECKING:  # the model loads with the spec, not with `--help`
+    from stackgen.model import Service, Spec
 
 DEFAULT_PORT = 8443
 DEMO_USER = "demo"
@@ -33,6 +34,9 @@ def serve(
     traffic: bool = typer.Option(True, "--traffic/--no-traffic", help="Generate light background traffic."),
 ) -> None:
     """Run the demo service: the spec's metrics on /metrics, health checks, login, SD-WAN simulation."""
+    import secrets
+
+    require_serve_extra("serve")
     import uvicorn
 
     from stackgen.service.app import ServeOptions, create_app, pick_service

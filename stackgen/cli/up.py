@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from stackgen.cli.common import SpecArg, StrictOption, guarded, load_linted
+from stackgen.cli.common import SpecArg, StrictOption, guarded, load_linted, require_serve_extra
 
 if TYPE_CHECKING:  # the runner is imported when the command runs, so `--help` stays quick
     from stackgen.local.runner import Component, LocalStack
@@ -25,7 +25,7 @@ def up_command(
     node_exporter: Optional[str] = typer.Option(
         None, help="Node exporter binary (default: prometheus-node-exporter on PATH; without one, "
                    "exporter jobs are dropped)."),
-    fast: bool = typer.Option(False, "--fast", help="Scrape and evaluate every second; divide for, range "
+    fast: bool = typer.Option(False, "--fast/--no-fast", help="Scrape and evaluate every second; divide for, range "
                                                     "windows and Alertmanager timers by --fast-factor."),
     fast_factor: float = typer.Option(30, min=1, help="With --fast: what for, windows and timers are divided by."),
     faults: bool = typer.Option(False, "--faults", help="Let POST /admin/faults inject faults into the service."),
@@ -38,6 +38,7 @@ def up_command(
     from stackgen import pipeline, process
     from stackgen.local.runner import LocalStack, find_binaries, missing_exporter_hint, plan_stack
 
+    require_serve_extra("up")  # the stack's service is `stackgen serve`
     loaded = load_linted(spec, strict)
     binaries = guarded(lambda: find_binaries(prometheus, alertmanager, node_exporter))
     processors: list[process.Processor] = []
@@ -49,7 +50,7 @@ def up_command(
     model = pipeline.prepare(loaded, tuple(processors))
     with tempfile.TemporaryDirectory(prefix="stackgen-up-") as tmp:
         workdir = data_dir or Path(tmp)
-        stack = LocalStack(guarded(lambda: plan_stack(model, str(spec) if spec else None, binaries, workdir,
+        stack = LocalStack(guarded(lambda: plan_stack(model, str(loaded.path) if loaded.path else None, binaries, workdir,
                                                       faults, tick)))
         _run(stack, workdir)
 

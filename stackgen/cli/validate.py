@@ -1,30 +1,72 @@
-"""`stackgen validate [SPEC...]`: check specs without writing anything."""
+"""`stackgen validate [SPEC...]`: check specs without writing anything, for people or for CI."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from stackgen.cli.common import StrictOption, load_linted
+from stackgen.cli.common import SPEC_DEFAULT_HELP, StrictOption, load_located, spec_path
+from stackgen.cli.report import Finding, SpecReport, render_github, render_json
+from stackgen.errors import SpecError, SpecIssue, StackgenError
+
+FORMATS = ("text", "json", "github")
 
 
 def validate(
-    specs: Optional[list[Path]] = typer.Argument(None, help="Spec files (default: the embedded Patronus spec).",
+    specs: Optional[list[Path]] = typer.Argument(None, help=f"Spec files ({SPEC_DEFAULT_HELP}).",
                                                   show_default=False, metavar="SPEC"),
     strict: bool = StrictOption,
+    output_format: str = typer.Option(
+        "text", "--format", metavar=f"[{'|'.join(FORMATS)}]",
+        help="text: one line per problem (file:line: path: message (hint)); json: one document on stdout; "
+             "github: annotation lines for GitHub Actions."),
 ) -> None:
     """Check specs without writing anything: schema, PromQL, references, secrets, names."""
+    if output_format not in FORMATS:
+        raise typer.BadParameter(f"unknown format '{output_format}': choose one of {', '.join(FORMATS)}",
+                                 param_hint="'--format'")
+    given: list[Optional[Path]] = [*specs] if specs else [spec_path(None)]
+    if output_format == "text":
+        _validate_text(given, strict)
+    else:
+        _validate_for_machines(given, strict, output_format)
+
+
+def _validate_text(given: list[Optional[Path]], strict: bool) -> None:
     exit_code = 0
-    given: list[Optional[Path]] = [*specs] if specs else [None]
     for spec in given:  # several at once, as pre-commit passes them; every one is reported
         try:
-            model = load_linted(spec, strict).spec
+            model = load_located(spec, strict).spec
         except typer.Exit as failed:
             exit_code = max(exit_code, failed.exit_code)
             continue
         typer.echo(f"{spec or model.file}: ok ({len(model.metrics)} metrics, {len(model.alerts)} alerts, "
                    f"{len(model.recording_rules)} recording rules, {len(model.dashboards)} dashboards)")
+    if exit_code:
+        raise typer.Exit(exit_code)
+
+
+def _validate_for_machines(given: list[Optional[Path]], strict: bool, output_format: str) -> None:
+    from stackgen import pipeline
+
+    reports, exit_code = [], 0
+    for spec in given:
+        file = str(spec) if spec else "the built-in example"  # replaced by the spec's own name once loaded
+        try:
+            loaded = pipeline.load([spec], strict)
+        except SpecError as exc:
+            file = exc.issues[0].file if exc.issues else file
+            reports.append(SpecReport(file, False, tuple(Finding(i, "error") for i in exc.issues)))
+            exit_code = max(exit_code, exc.exit_code)
+        except StackgenError as exc:
+            reports.append(SpecReport(file, False, (Finding(SpecIssue(file, None, "", str(exc)), "error"),)))
+            exit_code = max(exit_code, exc.exit_code)
+        else:
+            file = str(spec) if spec else loaded.spec.file
+            reports.append(SpecReport(file, True, tuple(Finding(w, "warning") for w in loaded.warnings)))
+    sys.stdout.write(render_json(reports) if output_format == "json" else render_github(reports))
     if exit_code:
         raise typer.Exit(exit_code)

@@ -23,6 +23,7 @@ from pathlib import Path
 from stackgen.errors import StackgenError
 from stackgen.model import Spec
 from stackgen.pipeline import render_stack, write_scratch
+from stackgen.service.metrics import SpecMetrics, served_metrics
 from stackgen.targets.layout import ALERTMANAGER_CONFIG, PROMETHEUS_CONFIG
 from stackgen.targets.local import HOST, LOCAL
 from stackgen.verify.tools import find_tool
@@ -33,7 +34,7 @@ STOP_TIMEOUT = 5.0
 
 
 class StackError(StackgenError):
-    """The local stack cannot start: a port is taken, a component exits or never gets ready."""
+    """The local stack cannot start: a port is taken, a component exits or never gets ready (its log says why)."""
 
     exit_code = 4
 
@@ -75,6 +76,8 @@ def find_binaries(prometheus: str | None = None, alertmanager: str | None = None
 def plan_stack(spec: Spec, spec_path: str | None, binaries: Binaries, workdir: Path,
                faults: bool = False, tick: float | None = None) -> list[Component]:
     """Render `spec` for the local target into `workdir` and list the processes that run it."""
+    for service in spec.services:  # a metric the service cannot serve is the spec's problem, not a start failure
+        SpecMetrics(served_metrics(spec, service.name))
     config = write_scratch(render_stack(spec, LOCAL), workdir)
     logs = workdir / "logs"
     logs.mkdir(parents=True, exist_ok=True)

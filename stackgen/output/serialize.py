@@ -1,10 +1,23 @@
-"""Deterministic serialisation: same data, same bytes, with a 'generated, do not edit' header."""
+"""Deterministic serialisation: same data, same bytes, with a 'generated, do not edit' header.
+
+The YAML is PyYAML's, byte for byte, as its safe dumper writes it with the settings below. PyYAML's
+pure-Python emitter spends most of its time on events, states and per-character loops, so the plain data
+the renderers build (dicts, lists, str, int, float, bool, None) is walked here directly, deciding every
+scalar's style by PyYAML's own rules and leaving the rare scalar that needs quoting or breaking to
+PyYAML's own writer methods. Anything else (other types, keys that are not short one-line strings, a
+scalar at the root, text long enough to be folded) is handed to PyYAML whole, so the bytes never differ.
+JSON likewise: plain data by direct recursion, the same bytes as the json module's indented output.
+"""
 
 from __future__ import annotations
 
 import json
+import re
+from json.encoder import encode_basestring as _json_str  # the C encoder where CPython has it
+from typing import Any
 
 import yaml
+from yaml.emitter import Emitter
 
 
 def header(source: str) -> str:
@@ -14,31 +27,221 @@ def header(source: str) -> str:
 class _Dumper(yaml.SafeDumper):
     """Block style for multi-line strings; lists indented under their key, as people write them."""
 
-    def increase_indent(self, flow: bool = False, indentless: bool = False):
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         return super().increase_indent(flow, False)
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 # YAML reads these as line breaks: written raw, PyYAML folds them to a space (quoted) or "\n" (block).
 _UNICODE_BREAKS = ("\x85", "\u2028", "\u2029")
 
 
-def _str(dumper: yaml.SafeDumper, value: str):
-    style = "|" if "\n" in value and not any(line != line.rstrip() for line in value.split("\n")) else None
+def _str_style(value: str) -> str | None:
+    """The style asked of PyYAML for a string: literal block when multi-line without trailing spaces."""
     if any(ch in value for ch in _UNICODE_BREAKS):
-        style = '"'  # escaped as \N, \L, \P, which every YAML parser reads back as the character
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+        return '"'  # escaped as \N, \L, \P, which every YAML parser reads back as the character
+    if "\n" in value and not any(line != line.rstrip() for line in value.split("\n")):
+        return "|"
+    return None
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=_str_style(value))
 
 
 _Dumper.add_representer(str, _str)
 
+WIDTH = 100_000
+_INF = float("inf")
+_STR, _INT, _FLOAT, _BOOL, _NULL = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null"))
+_RESOLVERS = yaml.SafeDumper.yaml_implicit_resolvers
+_ANY_FIRST = _RESOLVERS.get(None, [])
+# Printable ASCII starting with a letter, digit, `_`, `/` or `(`: no indicator, break or special character, so
+# only ': ', ' #', a trailing ':' or ' ' keeps it from being plain (PyYAML's analyze_scalar, for the common case).
+_SIMPLE = re.compile(r"[A-Za-z0-9_/(][ -~]*")
+_NOT_SIMPLE_KEY_LENGTH = 128 - len("!!str")  # PyYAML counts the tag it would write in a key's length
 
-def dump_yaml(data, source: str | None) -> bytes:
+
+class _Fallback(Exception):
+    """Data the writers here do not promise to write exactly as PyYAML or json would: they write it."""
+
+
+def _resolved_tag(text: str) -> str:
+    """The tag YAML reads a plain scalar `text` as (PyYAML's resolver): `yes` is a bool, `1e3` a string."""
+    for tag, regexp in _RESOLVERS.get(text[0] if text else "", []) + _ANY_FIRST:
+        if regexp.match(text):
+            return tag
+    return _STR
+
+
+def _scalar_text(value: Any) -> tuple[str, str]:
+    """(text, tag) as PyYAML's safe representer writes a non-string scalar."""
+    kind = type(value)
+    if kind is bool:
+        return ("true" if value else "false"), _BOOL
+    if kind is int:
+        return str(value), _INT
+    if value is None:
+        return "null", _NULL
+    if kind is float:
+        if value != value:
+            return ".nan", _FLOAT
+        if value in (_INF, -_INF):
+            return (".inf" if value > 0 else "-.inf"), _FLOAT
+        text = repr(value).lower()
+        return (text.replace("e", ".0e", 1) if "." not in text and "e" in text else text), _FLOAT
+    raise _Fallback
+
+
+class _BlockWriter(Emitter):
+    """PyYAML's emitter driven straight from the data: its cursor state and writer methods, no events."""
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        super().__init__(self, width=WIDTH, allow_unicode=True)
+
+    def write(self, data: str) -> None:  # the emitter's stream is this object
+        self.out.append(data)
+
+    def node(self, value: Any) -> None:
+        kind = type(value)
+        if kind is dict or kind is list or kind is tuple:
+            if not value:
+                self.write_indicator("{" if kind is dict else "[", True, whitespace=True)
+                self.write_indicator("}" if kind is dict else "]", False)
+                return
+            outer = self.indent
+            self.indent = 0 if outer is None else outer + self.best_indent
+            if kind is dict:
+                self.mapping(value)
+            else:
+                for item in value:
+                    self.write_indent()
+                    self.write_indicator("-", True, indention=True)
+                    self.node(item)
+            self.indent = outer
+        elif kind is str:
+            self.scalar(value, _STR, _str_style(value), False)
+        else:
+            self.scalar(*_scalar_text(value), None, False)
+
+    def mapping(self, value: dict) -> None:
+        for key, item in value.items():
+            if type(key) is not str or not key or len(key) >= _NOT_SIMPLE_KEY_LENGTH \
+                    or "\n" in key or _str_style(key):
+                raise _Fallback  # PyYAML would write a complex (`? `) key or a non-string key
+            self.write_indent()
+            self.scalar(key, _STR, None, True)
+            self.write_indicator(":", False)
+            self.node(item)
+
+    def scalar(self, text: str, tag: str, style: str | None, simple_key: bool) -> None:
+        if self.column + 10 * len(text) + 4 > self.best_width:
+            raise _Fallback  # long enough that PyYAML might fold it
+        outer = self.indent
+        self.indent = self.best_indent if outer is None else outer + self.best_indent
+        plain = style is None and _resolved_tag(text) == tag
+        if style is None and _SIMPLE.fullmatch(text):
+            if plain and not (": " in text or " #" in text or text[-1] in ": "):
+                self.raw((" " if not self.whitespace else "") + text)
+            else:
+                self.raw((" '" if not self.whitespace else "'") + text.replace("'", "''") + "'")
+        else:
+            self.analysed(text, style, plain, simple_key)
+        self.indent = outer
+
+    def analysed(self, text: str, style: str | None, plain: bool, simple_key: bool) -> None:
+        """PyYAML's choose_scalar_style (block context), then its writer for that style."""
+        found = self.analyze_scalar(text)
+        if plain and found.allow_block_plain and not (simple_key and (found.empty or found.multiline)):
+            self.write_plain(text, not simple_key)
+        elif style == "|" and not simple_key and found.allow_block:
+            self.write_literal(text)
+        elif style is None and found.allow_single_quoted and not (simple_key and found.multiline):
+            self.write_single_quoted(text, not simple_key)
+        else:
+            self.write_double_quoted(text, not simple_key)
+
+    def raw(self, data: str) -> None:
+        """Text with no break in it, as PyYAML's writers leave the cursor after it."""
+        self.out.append(data)
+        self.column += len(data)
+        self.whitespace = False
+        self.indention = False
+
+    def document(self, data: dict | list) -> str:
+        self.node(data)
+        self.write_indent()
+        if self.open_ended:  # a kept final line break (`|+`) ends the document explicitly
+            self.write_indicator("...", True)
+            self.write_indent()
+        return "".join(self.out)
+
+
+def _pyyaml(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, default_flow_style=False, allow_unicode=True,
+                     width=WIDTH)
+
+
+def yaml_text(data: Any) -> str:
+    """`data` as PyYAML's safe dumper writes it with our settings: the same text, written faster."""
+    if type(data) not in (dict, list, tuple):
+        return _pyyaml(data)
+    try:
+        return _BlockWriter().document(data)
+    except _Fallback:
+        return _pyyaml(data)
+
+
+def dump_yaml(data: Any, source: str | None) -> bytes:
     """YAML in the order the renderer built it (renderers order keys on purpose), no aliases."""
-    _Dumper.ignore_aliases = lambda self, data: True
-    text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, default_flow_style=False, allow_unicode=True,
-                     width=100_000)
-    return ((header(source) if source else "") + text).encode("utf-8")
+    return ((header(source) if source else "") + yaml_text(data)).encode("utf-8")
 
 
-def dump_json(data) -> bytes:
-    return (json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+def dump_json(data: Any) -> bytes:
+    """`json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False)`, byte for byte, and a final newline.
+
+    With an indent, the json module encodes in pure Python through nested generators; plain data is
+    written here by direct recursion (strings still by the C encoder), anything else by json itself.
+    """
+    out: list[str] = []
+    try:
+        _json(data, out, "\n")
+    except (_Fallback, RecursionError):
+        return (json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    out.append("\n")
+    return "".join(out).encode("utf-8")
+
+
+def _json(value: Any, out: list[str], newline: str) -> None:
+    """Append `value` as json writes it; `newline` is a line break and the current indentation."""
+    kind = type(value)
+    if kind is str:
+        out.append(_json_str(value))
+    elif kind is dict or kind is list or kind is tuple:
+        if not value:
+            out.append("{}" if kind is dict else "[]")
+            return
+        inner = newline + "  "
+        separator = ("{" if kind is dict else "[") + inner
+        for item in (sorted(value) if kind is dict else value):
+            out.append(separator)
+            if kind is dict:
+                if type(item) is not str:
+                    raise _Fallback  # json converts and sorts other keys its own way
+                out.append(_json_str(item) + ": ")
+                item = value[item]
+            _json(item, out, inner)
+            separator = "," + inner
+        out.append(newline + ("}" if kind is dict else "]"))
+    elif kind is bool or value is None:
+        out.append("true" if value is True else "false" if value is False else "null")
+    elif kind is int:
+        out.append(int.__repr__(value))
+    elif kind is float:
+        out.append(float.__repr__(value) if value == value and value not in (_INF, -_INF)
+                   else "NaN" if value != value else "Infinity" if value > 0 else "-Infinity")
+    else:
+        raise _Fallback

@@ -43,17 +43,24 @@ def _guard(out: Path) -> None:
                           "refusing to replace it. Choose an empty or new --out folder")
 
 
-def _guard_beside(parent: Path, artifacts: Artifacts) -> None:
-    """Refuse to replace a file beside the output folder that stackgen did not write."""
+def _guard_beside(out: Path, artifacts: Artifacts) -> None:
+    """Refuse to replace a file beside the output folder that stackgen did not write, or wrote for another
+    output folder in the same parent (it mounts `./<that folder>/`): two specs must not share one compose file."""
     for rel in artifacts.root_files:
-        path = parent / rel
+        path = out.parent / rel
         if not path.exists() and not path.is_symlink():
             continue
         try:
             with open(path, "rb") as handle:
-                ours = handle.read(len(_OURS)) == _OURS
+                data = handle.read(1024 * 1024)
         except OSError:
-            ours = False
+            data = b""
+        ours = data.startswith(_OURS)
+        if ours and f"./{out.name}/".encode() not in data:
+            source = data[len(_OURS):].partition(b". Do not edit")[0].decode("utf-8", "replace")
+            raise OutputError(f"{path}: stackgen wrote it for another output folder (from {source}); refusing to "
+                              f"overwrite it with the one for {out.name}/. Give each spec an output folder in a "
+                              "parent folder of its own, e.g. --out <spec name>/generated")
         if not ours:
             raise OutputError(f"{path}: exists and stackgen did not write it (it does not start with "
                               f"'{_OURS.decode().strip()}'); refusing to overwrite it. Move it away, or choose "
@@ -98,7 +105,7 @@ def write_artifacts(artifacts: Artifacts, out: Path) -> list[str]:
     """Replace `out` with exactly the rendered files, and write root files beside it. Returns paths written."""
     out = Path(os.path.abspath(out))
     _guard(out)
-    _guard_beside(out.parent, artifacts)
+    _guard_beside(out, artifacts)
     _swap_in(out, _all_files(artifacts))
     for rel, data in artifacts.root_files.items():
         try:

@@ -104,7 +104,7 @@ def speed_up(spec: Spec, interval: str = "1s", factor: float = 30) -> Spec:
         except FastClockError as exc:
             raise FastClockError(f"alert {a.name} ({a.severity}): {exc} (drop the '@' modifier, or run without --fast)") \
                 from None
-        return replace(a, for_=scale(a.for_, factor, 1), expr=expr)
+        return replace(a, for_=scale(a.for_, factor, 1), keep_firing_for=scale(a.keep_firing_for, factor, 1), expr=expr)
 
     routing = spec.routing
     if routing is not None:

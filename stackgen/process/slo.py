@@ -36,7 +36,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import Protocol
 
 from stackgen import promql
 from stackgen.errors import SpecError, SpecIssue
@@ -52,12 +54,13 @@ from stackgen.process.slo_model import (
     BurnWindow,
     RatioSLI,
     SLOAlerting,
+    number,
 )
 from stackgen.process.slo_rules import ALERT_GROUP, metadata_rules, sli_rules, slo_alerts
 from stackgen.process.slo_tests import SLITestError, alert_tests
 
 __all__ = ["PAGE_WINDOWS", "SLO", "TICKET_WINDOWS", "BucketSLI", "BurnWindow", "RatioSLI", "SLOAlerting",
-           "check_slos", "expand_slos"]
+           "check_slos", "expand_slos", "expand_spec_slos", "slo_problems"]
 
 _SLO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _LABEL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -68,7 +71,17 @@ def _path(slo: SLO, key: str) -> str:
     return f"slos[{slo.id}].{key}"
 
 
-def _check_sli(slo: SLO, spec: Spec) -> list[tuple[str, str, str]]:
+class MetricShape(Protocol):
+    """What the SLI checks read of a declared metric: the spec's typed metric and the model's both have it."""
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def buckets(self) -> tuple[float, ...] | None: ...
+
+
+def _check_sli(slo: SLO, metrics: Mapping[str, MetricShape]) -> list[tuple[str, str, str]]:
     """(path key, message, hint) for every problem of the SLI."""
     sli, found = slo.sli, []
     if isinstance(sli, RatioSLI):
@@ -82,7 +95,7 @@ def _check_sli(slo: SLO, spec: Spec) -> list[tuple[str, str, str]]:
             except promql.PromQLSyntaxError as exc:
                 found.append((f"sli.{key}", f"invalid PromQL: {exc}", "check the query in the Prometheus UI"))
         return found
-    metric = spec.metric(sli.metric)
+    metric = metrics.get(sli.metric)
     if metric is not None and metric.type != "histogram":
         found.append(("sli.metric", f"'{sli.metric}' is a {metric.type}, not a histogram",
                       "a latency SLI reads the buckets of a histogram"))
@@ -98,9 +111,9 @@ def _check_sli(slo: SLO, spec: Spec) -> list[tuple[str, str, str]]:
     return found
 
 
-def _check_one(slo: SLO, spec: Spec) -> list[tuple[str, str, str]]:
+def slo_problems(slo: SLO, services: Sequence[str], metrics: Mapping[str, MetricShape]) -> list[tuple[str, str, str]]:
+    """(key under the SLO, message, hint) for every problem of one SLO; the spec checks locate them in the file."""
     found = []
-    services = [s.name for s in spec.services]
     if slo.service not in services:
         close = difflib.get_close_matches(slo.service, services, n=1)
         found.append(("service", f"unknown service '{slo.service}'",
@@ -108,7 +121,8 @@ def _check_one(slo: SLO, spec: Spec) -> list[tuple[str, str, str]]:
     if not _SLO_NAME.match(slo.name):
         found.append(("name", f"'{slo.name}' is not a valid SLO name", "use letters, digits, '-', '_' and '.'"))
     if not 0 < slo.objective < 100:
-        found.append(("objective", f"{slo.objective} is not within (0, 100)", "write a percentage, e.g. 99.9"))
+        found.append(("objective", f"{number(slo.objective)} is not within (0, 100)",
+                      "write a percentage, e.g. 99.9"))
     if slo.window not in SLO_PERIODS:
         close = difflib.get_close_matches(slo.window, SLO_PERIODS, n=1)
         found.append(("window", f"unknown SLO window '{slo.window}'",
@@ -121,13 +135,17 @@ def _check_one(slo: SLO, spec: Spec) -> list[tuple[str, str, str]]:
         if not _LABEL_NAME.match(label) or label.startswith("sloth_"):
             found.append((f"labels.{label}", "not a label name stackgen may set",
                           "use [A-Za-z_][A-Za-z0-9_]*, not starting with sloth_"))
-    return found + _check_sli(slo, spec)
+    if slo.page_name == slo.ticket_name:
+        found.append(("alerting.ticket_name", f"the page and ticket alerts are both named '{slo.page_name}'",
+                      "give the ticket alert a name of its own"))
+    return found + _check_sli(slo, metrics)
 
 
 def check_slos(spec: Spec, slos: tuple[SLO, ...]) -> list[SpecIssue]:
     """Every problem of the SLOs against the spec they extend, in SLO order."""
+    services, metrics = [s.name for s in spec.services], {m.name: m for m in spec.metrics}
     issues = [SpecIssue(spec.file, None, _path(slo, key), message, hint)
-              for slo in slos for key, message, hint in _check_one(slo, spec)]
+              for slo in slos for key, message, hint in slo_problems(slo, services, metrics)]
     seen: set[str] = set()
     for slo in slos:
         if slo.id in seen:
@@ -167,3 +185,8 @@ def expand_slos(spec: Spec, slos: tuple[SLO, ...]) -> Spec:
         groups = (*groups, AlertGroup(ALERT_GROUP, "Service level objectives", alerts))
     return replace(spec, recording_rules=spec.recording_rules + rules, alert_groups=groups,
                    dashboards=(*spec.dashboards, slo_dashboard(spec, slos)))
+
+
+def expand_spec_slos(spec: Spec) -> Spec:
+    """The processor: the spec's own SLOs expanded (they stay on the model, for the guide)."""
+    return expand_slos(spec, spec.slos)

@@ -65,9 +65,13 @@ def slo_row(slo: SLO) -> Row:
     return Row(title=title, panels=(_availability(slo), _budget(slo), _burn_rates(slo), _sli(slo)))
 
 
+def slo_dashboard_uid(spec: Spec) -> str:
+    return f"{spec.name}-slos"
+
+
 def slo_dashboard(spec: Spec, slos: tuple[SLO, ...]) -> Dashboard:
     return Dashboard(
-        uid=f"{spec.name}-slos", title=f"{spec.title}: service level objectives", rows=tuple(slo_row(s) for s in slos),
+        uid=slo_dashboard_uid(spec), title=f"{spec.title}: service level objectives", rows=tuple(slo_row(s) for s in slos),
         description="Availability, error budget and burn rates of every SLO, from the SLO recording rules.",
         tags=("slo", spec.name), refresh="1m", time_from="now-2d",
     )

@@ -107,14 +107,15 @@ def burn_expr(slo: SLO, windows: tuple[BurnWindow, BurnWindow]) -> str:
     return f"\nor ignoring ({WINDOW_LABEL})\n".join(pairs)
 
 
-def _exhausted_in(slo: SLO, window: BurnWindow) -> str:
+def exhausted_in(slo: SLO, window: BurnWindow) -> str:
+    """How long the whole budget lasts at the window's burn rate: '2.1d', '5h'."""
     hours = seconds(slo.window) / window.factor(slo.window) / 3600
     return f"{number(round(hours, 1))}h" if hours < 48 else f"{number(round(hours / 24, 1))}d"
 
 
 def _explain(slo: SLO, windows: tuple[BurnWindow, BurnWindow]) -> str:
     parts = [f"{number(w.factor(slo.window))}x over {w.long} (and still over the last {w.short}), which spends "
-             f"{number(w.budget_percent)}% of the budget in {w.long} and all of it in {_exhausted_in(slo, w)}"
+             f"{number(w.budget_percent)}% of the budget in {w.long} and all of it in {exhausted_in(slo, w)}"
              for w in windows]
     return (f"The {slo.name} SLO of {slo.service} promises {number(slo.objective)}% good events over {slo.window}. "
             f"Its error budget is burning at least " + ", or ".join(parts) + ".")

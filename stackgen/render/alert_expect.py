@@ -86,6 +86,10 @@ class _Result:
         if name in self.rules:
             found = []
             for rule in self.rules[name]:
+                # Rules that share a name (every SLO records slo:sli_error:ratio_rate5m) are told apart by the
+                # labels they set: a selector reads only the rules whose labels its matchers accept.
+                if not all(_matches(m, rule.labels) for m in node.matchers.matchers if m.name in rule.labels):
+                    continue
                 inner = self.of(_parsed(rule.expr))
                 if inner is not None:
                     found.append({**inner, **{k: {v} for k, v in rule.labels.items()}, "__name__": {name}})

@@ -13,7 +13,7 @@ _SLACK_DEFAULTS = {
     "title": '[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] '
              "{{ .CommonLabels.alertname }}",
     "text": "{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}\n"
-            "Runbook: {{ .Annotations.runbook_url }}\n{{ end }}",
+            "{{ if .Annotations.runbook_url }}Runbook: {{ .Annotations.runbook_url }}\n{{ end }}{{ end }}",
 }
 
 
@@ -25,6 +25,9 @@ def _route(route: Route) -> dict:
         value = getattr(route, key)
         if value is not None:
             out[key] = list(value) if key == "group_by" else value
+    for key in ("mute_time_intervals", "active_time_intervals"):
+        if getattr(route, key):
+            out[key] = list(getattr(route, key))
     if route.continue_:
         out["continue"] = True
     if route.routes:
@@ -57,5 +60,8 @@ def render_alertmanager_config(spec: Spec, target: Target) -> dict:
             if rule.equal:
                 item["equal"] = list(rule.equal)
             config["inhibit_rules"].append(item)
+    if routing.time_intervals:
+        config["time_intervals"] = [{"name": t.name, "time_intervals": [dict(p) for p in t.periods]}
+                                    for t in routing.time_intervals]
     config["receivers"] = [_receiver(target.receiver(spec, r)) for r in routing.receivers]
     return config

@@ -1,12 +1,14 @@
 """docker-compose.monitoring.yml: the stack as containers, written beside the output folder.
 
 Config is bind-mounted read-only from the output folder (`./<out_name>/...`); data lives in named
-volumes. The demo service mounts the user's spec by its path relative to this file; the embedded
-example has no file on disk, so its service serves the copy inside the package instead.
+volumes. The spec's services run their own images, or stackgen's demo service (`compose_service`).
+Prometheus takes `POST /-/reload` (as Alertmanager does), so a regenerated config is picked up
+without a restart.
 
-Nothing secret is written here: Grafana's admin password is a required variable (compose refuses to
-start without it) and each receiver secret is a compose secret read from `./secrets/`, mounted at the
-exact path the spec's `*_file` field names.
+Nothing secret is written here: Grafana's admin password and each receiver secret are compose secrets
+read from `./secrets/`; Grafana reads its password from the mounted file (`GF_SECURITY_ADMIN_PASSWORD__FILE`),
+so it is never in an environment variable, and each receiver secret is mounted at the exact path the spec's
+`*_file` field names.
 """
 
 from __future__ import annotations
@@ -16,29 +18,39 @@ import re
 from dataclasses import dataclass
 
 from stackgen.model import Exporter, Service, Spec
+from stackgen.render.compose_service import render_demo_dockerfile, service_container
 from stackgen.render.grafana_provisioning import DASHBOARDS_DIR as GRAFANA_DASHBOARDS  # inside the container
 from stackgen.spec.catalog import DEFAULT_IMAGES
 from stackgen.targets.base import Document, Placement
 from stackgen.targets.layout import (
     ALERTMANAGER_CONFIG,
     COMPOSE_FILE,
+    DASHBOARD_PROVIDER,
     DASHBOARDS_DIR,
+    DATASOURCES,
+    DEMO_DOCKERFILE,
     GUIDE,
     PROMETHEUS_CONFIG,
     PROVISIONING_DIR,
     folder_of,
+    relative,
 )
 
 CONTAINER_PORTS = {"prometheus": 9090, "alertmanager": 9093, "grafana": 3000}  # what the images listen on
 NETWORK = "monitoring"
 SECRETS_DIR = "secrets"
-PASSWORD_VAR = "GRAFANA_ADMIN_PASSWORD"
-PASSWORD_MISSING = f"set {PASSWORD_VAR} in the environment or in .env beside {COMPOSE_FILE}"
+PASSWORD_SECRET = "grafana_admin_password"
+PASSWORD_FILE = f"{SECRETS_DIR}/{PASSWORD_SECRET}"  # beside the compose file
+PASSWORD_TARGET = f"/run/secrets/{PASSWORD_SECRET}"  # inside the Grafana container
 # Not /etc/alertmanager: receiver secrets usually live under it, and Docker cannot create a
 # secret's mount point inside a read-only bind mount.
 ALERTMANAGER_CONFIG_DIR = "/etc/stackgen/alertmanager"
-SPEC_DIR = "/etc/stackgen/specs"
+GRAFANA_PROVISIONING = "/etc/grafana/provisioning"
 RESTART = "unless-stopped"
+NO_NEW_PRIVILEGES = "no-new-privileges:true"
+# Ceilings for one host's stack; Prometheus 3 sets its GOMEMLIMIT from its container's limit.
+MEMORY_LIMITS = {"prometheus": "2g", "alertmanager": "256m", "grafana": "512m", "node_exporter": "128m",
+                 "demo": "256m"}
 
 
 @dataclass(frozen=True)
@@ -84,11 +96,22 @@ def _wget_check(port: int, path: str) -> dict:
             "interval": "30s", "timeout": "5s", "retries": 3, "start_period": "30s"}
 
 
-def _container(image: str | None, command: list | None = None, build: dict | None = None, **options) -> dict:
+def _hardened(memory: str | None) -> dict:
+    """What every container stackgen knows the needs of runs with: a read-only root (data in volumes, scratch
+    in a tmpfs), no capabilities, no privilege gain through setuid, and a memory ceiling."""
+    if memory is None:  # the user's own image: only what cannot break a well-behaved process
+        return {"security_opt": [NO_NEW_PRIVILEGES]}
+    return {"read_only": True, "tmpfs": ["/tmp"], "cap_drop": ["ALL"], "security_opt": [NO_NEW_PRIVILEGES],
+            "mem_limit": memory}
+
+
+def _container(image: str | None, command: list | None = None, build: dict | None = None, *,
+               memory: str | None, **options: object) -> dict:
     out: dict = {"image": image} if image else {"build": build}
     if command:
         out["command"] = command
     out.update({k: v for k, v in options.items() if v})
+    out.update(_hardened(memory))
     out["networks"] = [NETWORK]
     out["restart"] = RESTART
     return out
@@ -105,7 +128,8 @@ def _prometheus(spec: Spec, out_name: str) -> dict:
                f"--storage.tsdb.retention.time={settings.retention_time}"]
     if settings.retention_size:
         command.append(f"--storage.tsdb.retention.size={settings.retention_size}")
-    return _container(_image(spec, "prometheus"), command,
+    command.append("--web.enable-lifecycle")  # POST /-/reload, as Alertmanager takes by default
+    return _container(_image(spec, "prometheus"), command, memory=MEMORY_LIMITS["prometheus"],
                       volumes=[_mounted(out_name, folder_of(PROMETHEUS_CONFIG), "/etc/prometheus"),
                                "prometheus-data:/prometheus"],
                       ports=[_port(spec, spec.stack.ports["prometheus"], port)],
@@ -115,9 +139,11 @@ def _prometheus(spec: Spec, out_name: str) -> dict:
 def _alertmanager(spec: Spec, out_name: str) -> dict:
     port = CONTAINER_PORTS["alertmanager"]
     secrets = [{"source": s.name, "target": s.target} for s in secret_files(spec)]
+    # An empty cluster address turns off the gossip port (9094): one Alertmanager, nothing to peer with.
     return _container(_image(spec, "alertmanager"),
                       [f"--config.file={ALERTMANAGER_CONFIG_DIR}/{posixpath.basename(ALERTMANAGER_CONFIG)}",
-                       "--storage.path=/alertmanager"],
+                       "--storage.path=/alertmanager", "--cluster.listen-address="],
+                      memory=MEMORY_LIMITS["alertmanager"],
                       volumes=[_mounted(out_name, folder_of(ALERTMANAGER_CONFIG), ALERTMANAGER_CONFIG_DIR),
                                "alertmanager-data:/alertmanager"],
                       secrets=secrets, ports=[_port(spec, spec.stack.ports["alertmanager"], port)],
@@ -127,53 +153,40 @@ def _alertmanager(spec: Spec, out_name: str) -> dict:
 def _grafana(spec: Spec, out_name: str) -> dict:
     port = CONTAINER_PORTS["grafana"]
     env = {"GF_SECURITY_ADMIN_USER": "admin",
-           "GF_SECURITY_ADMIN_PASSWORD": f"${{{PASSWORD_VAR}:?{PASSWORD_MISSING}}}",
+           "GF_SECURITY_ADMIN_PASSWORD__FILE": PASSWORD_TARGET,
            "GF_USERS_ALLOW_SIGN_UP": "false", "GF_ANALYTICS_REPORTING_ENABLED": "false",
            "GF_ANALYTICS_CHECK_FOR_UPDATES": "false"}
-    volumes = ["grafana-data:/var/lib/grafana", _mounted(out_name, PROVISIONING_DIR, "/etc/grafana/provisioning")]
+    # Only the provisioning folders stackgen writes: the image's own empty plugins/ and alerting/ stay,
+    # so Grafana finds every folder it looks for.
+    volumes = ["grafana-data:/var/lib/grafana"] + [
+        _mounted(out_name, folder_of(path), f"{GRAFANA_PROVISIONING}/{relative(folder_of(path), PROVISIONING_DIR)}")
+        for path in (DATASOURCES, DASHBOARD_PROVIDER)]
     if spec.dashboards:
         volumes.append(_mounted(out_name, DASHBOARDS_DIR, GRAFANA_DASHBOARDS))
         env["GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH"] = f"{GRAFANA_DASHBOARDS}/{spec.dashboards[0].uid}.json"
-    return _container(_image(spec, "grafana"), environment=env, volumes=volumes,
+    return _container(_image(spec, "grafana"), memory=MEMORY_LIMITS["grafana"], environment=env, volumes=volumes,
+                      secrets=[{"source": PASSWORD_SECRET, "target": PASSWORD_TARGET}],
                       ports=[_port(spec, spec.stack.ports["grafana"], port)], depends_on=["prometheus"],
                       healthcheck=_wget_check(port, "/api/health"))
 
 
 def _node_exporter(spec: Spec, exporter: Exporter) -> dict:
-    # The host's filesystems, read-only, so the exporter reports the host rather than its container.
+    # The host's /proc, /sys and / as three read-only mounts, so the exporter reports the host rather than
+    # its container; unlike one `/:/host:ro,rslave` mount, this needs no shared mount propagation, which
+    # Docker Desktop, rootless Docker and NAS hosts do not offer.
     return _container(exporter.image or _image(spec, "node_exporter"),
-                      ["--path.rootfs=/host", f"--web.listen-address=:{exporter.port}"],
-                      pid="host", volumes=["/:/host:ro,rslave"], healthcheck=_wget_check(exporter.port, "/"))
-
-
-def _demo_spec(spec: Spec, placement: Placement) -> tuple[list[str], list[dict]]:
-    """The spec argument of `stackgen serve` in the container, and the mount that puts it there.
-
-    The user's spec is mounted from its path relative to the compose file (long syntax: a missing file
-    is an error at start, not an empty folder made by Docker). The embedded example is in the package.
-    """
-    if placement.spec is None:
-        return [], []
-    in_container = f"{SPEC_DIR}/{spec.file}"
-    source = placement.spec if placement.spec.startswith("../") else f"./{placement.spec}"
-    return [in_container], [{"type": "bind", "source": source, "target": in_container, "read_only": True}]
+                      ["--path.procfs=/host/proc", "--path.sysfs=/host/sys", "--path.rootfs=/rootfs",
+                       f"--web.listen-address=:{exporter.port}"], memory=MEMORY_LIMITS["node_exporter"],
+                      volumes=["/proc:/host/proc:ro", "/sys:/host/sys:ro", "/:/rootfs:ro"],
+                      healthcheck=_wget_check(exporter.port, "/"))
 
 
 def _service(spec: Spec, service: Service, placement: Placement) -> dict:
-    """The spec's service: its own image when the spec names one, else stackgen's demo service."""
-    ports = [_port(spec, service.port, service.port)]
-    if service.image:
-        return _container(service.image, list(service.command), ports=ports)
-    spec_arg, mounts = _demo_spec(spec, placement)
-    command = list(service.command) or ["stackgen", "serve", *spec_arg, "--service", service.name,
-                                        "--host", "0.0.0.0", "--port", str(service.port)]
-    path = service.health.get("live") or service.health.get("basic") or service.metrics_path
-    url = f"{service.scheme}://127.0.0.1:{service.port}{path}"
-    probe = f"import urllib.request; urllib.request.urlopen({url!r}, timeout=4)"
-    return _container(None, command, build={"context": ".", "dockerfile": "Dockerfile"}, ports=ports,
-                      volumes=mounts,
-                      healthcheck={"test": ["CMD", "python", "-c", probe], "interval": "30s", "timeout": "5s",
-                                   "retries": 3, "start_period": "20s"})
+    parts = service_container(spec, service, placement)
+    memory = MEMORY_LIMITS["demo"] if "build" in parts else None
+    return _container(parts.get("image"), parts["command"], build=parts.get("build"), memory=memory,
+                      ports=[_port(spec, service.port, service.port)], volumes=parts["volumes"],
+                      healthcheck=parts["healthcheck"])
 
 
 def render_compose(spec: Spec, placement: Placement) -> dict:
@@ -190,23 +203,25 @@ def render_compose(spec: Spec, placement: Placement) -> dict:
         "networks": {NETWORK: {}},
         "volumes": {"prometheus-data": {}, "alertmanager-data": {}, "grafana-data": {}},
     }
-    secrets = secret_files(spec)
-    if secrets:
-        compose["secrets"] = {s.name: {"file": s.source} for s in secrets}
+    compose["secrets"] = {PASSWORD_SECRET: {"file": f"./{PASSWORD_FILE}"},
+                          **{s.name: {"file": s.source} for s in secret_files(spec)}}
     return compose
 
 
 def compose_comments(spec: Spec, out_name: str) -> str:
     """What the stack needs before `docker compose up`, as YAML comments under the header."""
     lines = [f"Start: docker compose -f {COMPOSE_FILE} up -d  (see {out_name}/{GUIDE})",
-             f"Needs {PASSWORD_VAR} in the environment or in .env beside this file."]
+             f"Needs Grafana's admin password in {PASSWORD_FILE}."]
     secrets = secret_files(spec)
     if secrets:
         lines.append("Needs the receiver secrets as files: " + ", ".join(s.source[2:] for s in secrets) + ".")
     return "".join(f"# {line}\n" for line in lines)
 
 
-def render_compose_file(spec: Spec, placement: Placement) -> Document:
-    """The compose file, to be written beside the output folder."""
-    return Document(COMPOSE_FILE, render_compose(spec, placement), "yaml", beside=True,
-                    comments=compose_comments(spec, placement.out_name))
+def render_compose_file(spec: Spec, placement: Placement) -> tuple[Document, ...]:
+    """The compose file, to be written beside the output folder, and the demo image it builds, if any."""
+    compose = render_compose(spec, placement)
+    docs = [Document(COMPOSE_FILE, compose, "yaml", beside=True, comments=compose_comments(spec, placement.out_name))]
+    if any("build" in container for container in compose["services"].values()):
+        docs.append(Document(DEMO_DOCKERFILE, render_demo_dockerfile(), "text"))
+    return tuple(docs)

@@ -13,7 +13,11 @@ import jinja2
 
 from stackgen import promql
 from stackgen.model import Alert, Metric, Receiver, Route, Spec
-from stackgen.render.compose import CONTAINER_PORTS, PASSWORD_VAR, secret_files
+from stackgen.process.fast import seconds
+from stackgen.process.slo_dashboard import slo_dashboard_uid
+from stackgen.process.slo_model import PAGE_WINDOWS, SLO, TICKET_WINDOWS, BucketSLI, BurnWindow, number
+from stackgen.process.slo_rules import exhausted_in, sli_queries
+from stackgen.render.compose import CONTAINER_PORTS, PASSWORD_FILE, secret_files
 from stackgen.targets.base import Placement
 from stackgen.targets.layout import COMPOSE_FILE, DEFAULT_OUT
 
@@ -80,6 +84,8 @@ def _routes(routes: tuple[Route, ...], depth: int = 0) -> list[dict]:
         timing = [f"{label} {value}" for label, value in (("first notification after", route.group_wait),
                                                            ("batches every", route.group_interval),
                                                            ("repeats every", route.repeat_interval)) if value]
+        timing += [f"{label} {', '.join(f'`{n}`' for n in names)}" for label, names in (
+            ("muted during", route.mute_time_intervals), ("sends only during", route.active_time_intervals)) if names]
         if route.group_by is not None:
             timing.insert(0, "grouped by " + ", ".join(f"`{g}`" for g in route.group_by))
         out.append({"depth": depth, "matchers": describe_matchers(route.matchers), "receiver": route.receiver,
@@ -88,15 +94,40 @@ def _routes(routes: tuple[Route, ...], depth: int = 0) -> list[dict]:
     return out
 
 
-def _alert(spec: Spec, alert: Alert) -> dict:
+def _alert(spec: Spec, alert: Alert, group_titles: dict[str, str]) -> dict:
     threshold = spec.thresholds.get(alert.threshold) if alert.threshold else None
-    group = next(g for g in spec.alert_groups if g.name == alert.group)
     return {
-        "alert": alert, "group_title": group.title, "heading": f"{alert.name} ({alert.severity})",
+        "alert": alert, "group_title": group_titles[alert.group], "heading": f"{alert.name} ({alert.severity})",
         "link": alert.runbook_url or f"#{alert.anchor}",
         "threshold": (f"{threshold.name} = {promql.format_number(threshold.value)}"
                       + (f" {threshold.unit}" if threshold.unit else "")) if threshold else "",
         "query": watched_query(alert.expr),
+    }
+
+
+def _budget_minutes(slo: SLO) -> str:
+    minutes = slo.error_budget * seconds(slo.window) / 60
+    return f"{number(round(minutes, 1))} minutes"
+
+
+def _burn(slo: SLO, window: BurnWindow) -> dict:
+    return {"factor": number(window.factor(slo.window)), "long": window.long, "short": window.short,
+            "share": number(window.budget_percent), "exhausted": exhausted_in(slo, window)}
+
+
+def _slo(spec: Spec, slo: SLO) -> dict:
+    """What the guide says about one objective: its promise, its budget and what each of its alerts asks for."""
+    alerts = {a.name: a for a in spec.alerts}
+    errors, total = sli_queries(slo, "5m")
+    sli = slo.sli
+    return {
+        "slo": slo, "objective": number(slo.objective), "budget": number(round(slo.error_budget * 100, 10)),
+        "budget_minutes": _budget_minutes(slo), "errors": errors, "total": total,
+        "latency": f"{sli.metric} at or under {sli.le}" if isinstance(sli, BucketSLI) else "",
+        "levels": [{"kind": kind, "alert": alerts.get(name), "windows": [_burn(slo, w) for w in windows]}
+                   for kind, name, windows in (("page", slo.page_name, PAGE_WINDOWS),
+                                               ("ticket", slo.ticket_name, TICKET_WINDOWS))],
+        "dashboard": next((d.title for d in spec.dashboards if d.uid == slo_dashboard_uid(spec)), ""),
     }
 
 
@@ -121,11 +152,12 @@ def guide_data(spec: Spec, placement: Placement) -> dict:
     routing = spec.routing
     receivers = {r.name: describe_receiver(r) for r in routing.receivers} if routing else {}
     used_by: dict[str, list[str]] = {}
+    group_titles = {g.name: g.title for g in spec.alert_groups}
     for alert in spec.alerts:
         if alert.threshold:
             used_by.setdefault(alert.threshold, []).append(f"{alert.name} ({alert.severity})")
     return {
-        "spec": spec, "compose_file": COMPOSE_FILE, "password_var": PASSWORD_VAR,
+        "spec": spec, "compose_file": COMPOSE_FILE, "password_file": PASSWORD_FILE,
         "generate": generate_command(placement),
         "secrets": [{"file": s.source[2:], "target": s.target, "receivers": ", ".join(s.receivers),
                      "what": SECRET_WHAT.get(_secret_key(routing.receivers if routing else (), s.target), "the secret")}
@@ -141,11 +173,13 @@ def guide_data(spec: Spec, placement: Placement) -> dict:
         "host": host, "webhook_port": ports["webhook"],
         "metrics": [{"metric": m, "unit": metric_unit(m)} for m in spec.metrics],
         "references": [m for m in spec.metrics if m.reference_name],
+        "unit_of": {m.name: metric_unit(m) for m in spec.metrics},  # looked up per reference, never scanned
         "thresholds": [{"threshold": t, "value": promql.format_number(t.value), "used_by": used_by.get(t.name, [])}
                        for t in spec.thresholds.values()],
-        "alerts": [_alert(spec, a) for a in spec.alerts],
+        "alerts": [_alert(spec, a, group_titles) for a in spec.alerts],
         "receivers": receivers,
         "routes": _routes(routing.routes) if routing else [],
+        "slos": [_slo(spec, s) for s in spec.slos],
     }
 
 

@@ -3,11 +3,16 @@
 grafanalib checks values when objects are built; what it cannot say (modern field defaults with float
 min/max, gauge and bar-gauge reduce options, the Grafana 9+ heatmap options) goes in through each panel's
 `extraJson`, which grafanalib merges last, so one helper states the unit, range and thresholds of every panel.
+
+Every panel, query and variable reads from a `$datasource` variable (Grafana's dashboard linter rules
+template-datasource and panel-datasource) that starts on the provisioned data source, so a dashboard imported
+into another Grafana works with whichever Prometheus is picked there.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import string
 
 from grafanalib import core as g
@@ -15,13 +20,15 @@ from grafanalib._gen import DashboardEncoder
 
 from stackgen.model import Dashboard, Panel, PanelThreshold, Query, Variable
 from stackgen.render.grafana_layout import Box, layout_rows
-from stackgen.render.grafana_provisioning import DATASOURCE_REF
+from stackgen.render.grafana_provisioning import DATASOURCE_UID
 
 # The dashboard schema of Grafana 10 and 11: panels are written in that shape, so no migration rewrites them.
 SCHEMA_VERSION = 39
 BASE_STEP = PanelThreshold(None, "green")
 COLOURED_BY_THRESHOLDS = ("stat", "gauge", "bargauge")  # one value, coloured by the step it is in
 REDUCE_LAST = {"calcs": ["lastNotNull"], "fields": "", "values": False}
+DATASOURCE_VARIABLE = "datasource"
+DATASOURCE_REF = {"type": "prometheus", "uid": f"${{{DATASOURCE_VARIABLE}}}"}
 
 
 def _ref_id(index: int) -> str:
@@ -101,9 +108,23 @@ BUILDERS = {"timeseries": _timeseries, "stat": _stat, "gauge": _gauge, "bargauge
             "heatmap": _heatmap, "table": _table}
 
 
-def build_panel(panel: Panel, box: Box, panel_id: int) -> g.Panel:
+def _uses(panel: Panel, variable: Variable) -> bool:
+    """Whether a query of the panel refers to the variable (`$name`, `${name}` or `${name:format}`)."""
+    pattern = re.compile(rf"\$(?:{re.escape(variable.name)}\b|\{{{re.escape(variable.name)}(?::[^}}]*)?\}})")
+    return any(pattern.search(q.expr) for q in panel.queries)
+
+
+def _description(panel: Panel, filters: tuple[Variable, ...]) -> str | None:
+    """The spec's description, plus the dashboard filters that do nothing here (e.g. an instance filter on a
+    job-level recording rule), so the panel does not seem to answer a selection it ignores."""
+    ignored = [f"{v.label or v.name} (${v.name})" for v in filters if not _uses(panel, v)]
+    note = f"The {' and '.join(ignored)} filter does not apply to this panel." if ignored else ""
+    return " ".join(part for part in (panel.description, note) if part) or None
+
+
+def build_panel(panel: Panel, box: Box, panel_id: int, filters: tuple[Variable, ...] = ()) -> g.Panel:
     common = {
-        "id": panel_id, "title": panel.title, "description": panel.description or None,
+        "id": panel_id, "title": panel.title, "description": _description(panel, filters),
         "dataSource": DATASOURCE_REF, "gridPos": g.GridPos(h=box.h, w=box.w, x=box.x, y=box.y),
         "targets": [_target(panel, q, i) for i, q in enumerate(panel.queries)],
         "maxDataPoints": None,  # Grafana sizes it to the panel's width; grafanalib's 100 is too coarse
@@ -118,8 +139,17 @@ def build_template(variable: Variable) -> g.Template:
                       refresh=g.REFRESH_ON_TIME_RANGE_CHANGE, sort=g.SORT_ALPHA_ASC)
 
 
+def datasource_template() -> dict:
+    """The `$datasource` variable: any Prometheus data source, the provisioned one first."""
+    return {"name": DATASOURCE_VARIABLE, "label": "Data source", "type": "datasource", "query": "prometheus",
+            "current": {"selected": False, "text": "Prometheus", "value": DATASOURCE_UID}, "hide": 0,
+            "includeAll": False, "multi": False, "options": [], "refresh": 1, "regex": "", "skipUrlSync": False}
+
+
 def build_panels(dashboard: Dashboard) -> list[g.Panel]:
     """Row headers and panels with grid positions and unique ids, numbered in reading order."""
+    # The variables some panel filters on: only those are worth saying a panel ignores.
+    filters = tuple(v for v in dashboard.variables if any(_uses(p, v) for p in dashboard.panels))
     panels: list[g.Panel] = []
     next_id = 1
     for row, placed in zip(dashboard.rows, layout_rows(dashboard.rows)):
@@ -128,7 +158,7 @@ def build_panels(dashboard: Dashboard) -> list[g.Panel]:
             header_id, next_id = next_id, next_id + 1
         inner = []
         for panel, box in zip(row.panels, placed.panels):
-            inner.append(build_panel(panel, box, next_id))
+            inner.append(build_panel(panel, box, next_id, filters))
             next_id += 1
         if placed.header:
             box = placed.header
@@ -145,7 +175,7 @@ def build_dashboard(dashboard: Dashboard) -> g.Dashboard:
         title=dashboard.title, uid=dashboard.uid, description=dashboard.description, tags=list(dashboard.tags),
         refresh=dashboard.refresh, time=g.Time(dashboard.time_from, dashboard.time_to), timezone="browser",
         panels=build_panels(dashboard), schemaVersion=SCHEMA_VERSION,
-        templating=g.Templating(list=[build_template(v) for v in dashboard.variables]),
+        templating=g.Templating(list=[datasource_template(), *(build_template(v) for v in dashboard.variables)]),
         graphTooltip=g.GRAPH_TOOLTIP_MODE_SHARED_CROSSHAIR,
         editable=False,  # provisioned from the spec: a change saved in the UI would be lost at the next generate
     )

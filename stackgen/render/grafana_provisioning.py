@@ -1,7 +1,7 @@
 """Grafana provisioning: the Prometheus datasource and the folder of dashboards, present at first start.
 
-The datasource uid is fixed here and nowhere else: every dashboard target refers to it, so the
-dashboards work without an import step or a datasource picked by hand.
+The datasource uid is fixed here and nowhere else: every dashboard's `$datasource` variable starts on it, so
+the dashboards work without an import step or a datasource picked by hand.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from stackgen.model import Spec
 from stackgen.targets.base import Target
 
 DATASOURCE_UID = "stackgen-prometheus"
-DATASOURCE_REF = {"type": "prometheus", "uid": DATASOURCE_UID}
 # Where Grafana reads dashboard files; the compose stack mounts `<out>/grafana/dashboards` here.
 DASHBOARDS_DIR = "/var/lib/grafana/dashboards"
 
@@ -40,8 +39,9 @@ def render_dashboard_provider(spec: Spec) -> dict:
             "orgId": 1,
             "folder": spec.title,
             "type": "file",
-            # The spec is the source of truth: edits in the UI would be lost at the next generate.
-            "disableDeletion": True,
+            # The spec is the source of truth: edits in the UI would be lost at the next generate, and a
+            # dashboard the spec no longer produces disappears from Grafana as its file does.
+            "disableDeletion": False,
             "allowUiUpdates": False,
             "updateIntervalSeconds": 30,
             "options": {"path": DASHBOARDS_DIR, "foldersFromFilesStructure": False},

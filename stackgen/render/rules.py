@@ -29,11 +29,15 @@ def render_alert(spec: Spec, alert: Alert) -> dict:
     rule: dict[str, Any] = {"alert": alert.name, "expr": alert.expr}
     if alert.for_:
         rule["for"] = alert.for_
+    if alert.keep_firing_for:
+        rule["keep_firing_for"] = alert.keep_firing_for
     rule["labels"] = alert_labels(alert)
     annotations = {"summary": alert.summary}
     if alert.description:
         annotations["description"] = alert.description
-    annotations["runbook_url"] = spec.runbook_link(alert)
+    link = spec.runbook_link(alert)
+    if link:
+        annotations["runbook_url"] = link
     annotations.update(sorted(alert.annotations.items()))
     rule["annotations"] = annotations
     return rule

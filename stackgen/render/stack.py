@@ -10,7 +10,6 @@ from stackgen.model import Spec
 from stackgen.render.alert_tests import render_alert_tests
 from stackgen.render.alertmanager import render_alertmanager_config
 from stackgen.render.docs import render_monitoring_guide
-from stackgen.render.grafana import render_dashboard
 from stackgen.render.grafana_provisioning import render_dashboard_provider, render_datasources
 from stackgen.render.prometheus import render_prometheus_config
 from stackgen.render.rules import render_alert_rules, render_recording_rules
@@ -20,6 +19,8 @@ from stackgen.targets.base import Document, Placement, Target
 
 def render_documents(spec: Spec, target: Target, placement: Placement = Placement()) -> tuple[Document, ...]:
     """Every output of `spec` as data, sorted by path. Pure: same inputs, same documents."""
+    if spec.dashboards:  # grafanalib is the slowest import: loaded only when a dashboard is drawn
+        from stackgen.render.grafana import render_dashboard
     docs = [
         Document(layout.PROMETHEUS_CONFIG, render_prometheus_config(spec, target), "yaml"),
         Document(layout.RECORDING_RULES, render_recording_rules(spec), "yaml"),

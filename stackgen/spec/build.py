@@ -10,10 +10,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from stackgen import model as m
+from stackgen.process import slo_model as slo
 from stackgen.promql import substitute_thresholds
 from stackgen.spec.v1 import dashboards as d
 from stackgen.spec.v1 import routing as r
 from stackgen.spec.v1 import rules
+from stackgen.spec.v1 import slos as s
 from stackgen.spec.v1.document import SpecV1
 
 Substitute = Callable[[str], str]
@@ -25,7 +27,8 @@ def _alert(alert: rules.Alert, group: str, sub: Substitute) -> m.Alert:
                   for t in alert.tests)
     return m.Alert(
         name=alert.name, group=group, expr=sub(alert.expr), source_expr=alert.expr, severity=alert.severity,
-        summary=sub(alert.summary), description=sub(alert.description), for_=alert.for_, service=alert.service,
+        summary=sub(alert.summary), description=sub(alert.description), for_=alert.for_, keep_firing_for=alert.keep_firing_for,
+        service=alert.service,
         runbook_url=alert.runbook_url, threshold=alert.threshold, labels=dict(alert.labels),
         annotations={k: sub(v) for k, v in alert.annotations.items()}, tests=tests,
         runbook=m.Runbook(alert.runbook.meaning, alert.runbook.causes, alert.runbook.steps))
@@ -38,7 +41,8 @@ def _route(route: r.Route) -> list[m.Route]:
     return [m.Route(matchers=route.matchers, receiver=receiver,  # type: ignore[arg-type]
                     continue_=route.continue_ if i == len(receivers) - 1 else True, group_by=route.group_by,
                     group_wait=route.group_wait, group_interval=route.group_interval,
-                    repeat_interval=route.repeat_interval, routes=children)
+                    repeat_interval=route.repeat_interval, routes=children,
+                    mute_time_intervals=route.mute_time_intervals, active_time_intervals=route.active_time_intervals)
             for i, receiver in enumerate(receivers)]
 
 
@@ -53,7 +57,10 @@ def _routing(routing: r.Routing | None) -> m.Routing | None:
         routes=tuple(built for route in routing.routes for built in _route(route)),
         inhibit_rules=tuple(m.InhibitRule(i.source_matchers, i.target_matchers, i.equal, i.description)
                             for i in routing.inhibit_rules),
-        tests=tuple(m.RouteTest(dict(t.labels), t.receivers, t.description) for t in routing.tests))
+        tests=tuple(m.RouteTest(dict(t.labels), t.receivers, t.description) for t in routing.tests),
+        time_intervals=tuple(m.TimeInterval(t.name, tuple(p.model_dump(mode="json", exclude_defaults=True)
+                                                                for p in t.time_intervals))
+                             for t in routing.time_intervals))
 
 
 def _panel(panel: d.Panel, thresholds: dict[str, m.Threshold], sub: Substitute) -> m.Panel:
@@ -79,6 +86,23 @@ def _dashboard(dashboard: d.Dashboard, thresholds: dict[str, m.Threshold], sub: 
         variables=tuple(m.Variable(v.name, v.query, v.label, v.multi, v.include_all) for v in dashboard.variables),
         rows=tuple(m.Row(row.title, tuple(_panel(p, thresholds, sub) for p in row.panels), row.collapsed)
                    for row in dashboard.rows))
+
+
+def build_slo(spec_slo: s.SLO) -> slo.SLO:
+    """The processor's SLO of a spec SLO; the SLO checks read it too."""
+    sli, alerting = spec_slo.sli, spec_slo.alerting
+    form: slo.RatioSLI | slo.BucketSLI
+    if sli.latency is not None:
+        form = slo.BucketSLI(sli.latency.metric, sli.latency.le, sli.latency.selector)
+    else:  # the checks made sure the ratio form is complete
+        form = slo.RatioSLI(sli.errors or "", sli.total or "")
+    return slo.SLO(
+        service=spec_slo.service, name=spec_slo.name, objective=float(spec_slo.objective), sli=form,
+        window=spec_slo.window, description=spec_slo.description, labels=dict(spec_slo.labels),
+        alerting=slo.SLOAlerting(
+            enabled=alerting.enabled, page_severity=alerting.page.severity, ticket_severity=alerting.ticket.severity,
+            page_labels=dict(alerting.page.labels), ticket_labels=dict(alerting.ticket.labels),
+            page_name=alerting.page.name, ticket_name=alerting.ticket.name, tests=alerting.tests))
 
 
 def build_spec(spec: SpecV1 | Mapping[str, Any], file: str) -> m.Spec:
@@ -116,6 +140,7 @@ def build_spec(spec: SpecV1 | Mapping[str, Any], file: str) -> m.Spec:
                            for g in spec.alert_groups),
         routing=_routing(spec.routing),
         dashboards=tuple(_dashboard(x, thresholds, sub) for x in spec.dashboards),
+        slos=tuple(build_slo(x) for x in spec.slos),
         stack=m.Stack(bind_address=stack.bind_address, ports=stack.ports.model_dump(),
                       images=stack.images.model_dump(exclude_none=True)),
     )

@@ -6,14 +6,18 @@ Each check reads the typed spec and reports at the spec path a person would look
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Iterable, Iterator
 
 from stackgen import promql
 from stackgen.errors import SpecIssue
 from stackgen.model import SERIES_SUFFIXES
+from stackgen.service.series import expand_values
 from stackgen.spec import catalog
 from stackgen.spec.gotemplate import TemplateError, check_template
+from stackgen.spec.matchers import MatcherError, parse_matchers
+from stackgen.spec.selector_checks import Selectors, check_selectors
 from stackgen.spec.suggest import did_you_mean
 from stackgen.spec.v1.document import SpecV1
 from stackgen.spec.v1.routing import Route
@@ -21,8 +25,20 @@ from stackgen.spec.v1.rules import Alert, AlertTest
 from stackgen.spec.yamlsource import Source
 
 RESERVED_JOBS = ("prometheus", "alertmanager", "grafana", "webhook")
-MATCHER = re.compile(r'^\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=~|!~|!=|=)\s*("([^"\\]|\\.)*"|[^"\s][^"]*|)\s*$')
 SpecPath = tuple[str | int, ...]
+TEMPLATE_ACTION = re.compile(r"\{\{\s*(.*?)\s*\}\}")
+# `sum by instance (x)`: PromQL wants the label list in parentheses, and its parser only says "invalid query".
+BARE_GROUPING = re.compile(r"\b(by|without|on|ignoring|group_left|group_right)\s+(?!\()"
+                           r"([a-zA-Z_][a-zA-Z0-9_]*(?:\s*,\s*[a-zA-Z_][a-zA-Z0-9_]*)*)")
+
+
+def _threshold_hint(inner: str, thresholds: Collection[str]) -> str:
+    """`{{ threshold.x }}` and kin: expressions substitute only `{{ thresholds.<name> }}`."""
+    name = inner.rpartition(".")[2]
+    if name in thresholds:
+        return f"write {{{{ thresholds.{name} }}}}"
+    return "expressions take {{ thresholds.<name> }} only; " + (did_you_mean(name, thresholds) or
+                                                                  "declare the threshold under 'thresholds:'")
 
 
 class Checker:
@@ -71,6 +87,9 @@ class Checker:
     def expression(self, path: SpecPath, text: str, grafana: bool = False) -> None:
         """Thresholds resolve, the PromQL parses, and every metric it selects is declared."""
         self.thresholds_in(path, text)
+        for inner in TEMPLATE_ACTION.findall(promql.THRESHOLD_REF.sub("", text)):
+            self.add(path, f"'{{{{ {inner} }}}}' is not a threshold reference", _threshold_hint(inner, self.thresholds))
+            return
         if promql.threshold_refs(text):
             text = promql.substitute_thresholds(text, self.threshold_values)
             if promql.threshold_refs(text):
@@ -80,11 +99,23 @@ class Checker:
         try:
             names = promql.metric_names(text)
         except promql.PromQLSyntaxError as exc:
-            self.add(path, f"invalid PromQL: {exc}", "check brackets, quotes and operators")
+            bare = BARE_GROUPING.search(text)
+            hint = (f"put the labels in parentheses: {bare.group(1)} ({bare.group(2)})" if bare
+                    else "check brackets, quotes and operators")
+            self.add(path, f"invalid PromQL: {exc}", hint)
             return
         for name in sorted(names - self.known_metrics):
-            hint = did_you_mean(name, self.known_metrics) or "declare it under 'metrics:' or add its exporter"
+            if name + "_bucket" in self.known_metrics:
+                hint = f"did you mean '{name}_bucket'? a histogram's series are _bucket, _sum and _count"
+            else:
+                hint = did_you_mean(name, self.known_metrics) or "declare it under 'metrics:' or add its exporter"
             self.add(path, f"unknown metric '{name}'", hint)
+        if names <= self.known_metrics:
+            check_selectors(self, path, promql.parse(text))
+
+    @functools.cached_property
+    def selectors(self) -> Selectors:
+        return Selectors(self)
 
     def template(self, path: SpecPath, text: str) -> None:
         """Prometheus parses alert labels and annotations as Go templates: a bad one sinks the rule file."""
@@ -96,8 +127,10 @@ class Checker:
 
     def matchers(self, path: SpecPath, matchers: Iterable[str]) -> None:
         for i, text in enumerate(matchers):
-            if not MATCHER.match(text):
-                self.add(path + (i,), f"invalid matcher {text!r}", 'write label=value, label!=value, label=~"regex"')
+            try:
+                parse_matchers(text)
+            except MatcherError as exc:
+                self.add(path + (i,), f"invalid matcher {text!r}: {exc}", exc.hint)
 
 
 def check_metrics(c: Checker) -> None:
@@ -159,9 +192,22 @@ def check_alert(c: Checker, path: SpecPath, alert: Alert) -> None:
     if alert.service:
         c.reference(path + ("service",), alert.service, c.service_names, "service", "'services:'")
     for ti, test in enumerate(alert.tests):
-        for series in test.series:
+        for series, values in test.series.items():
             c.expression(path + ("tests", ti, "series", series), series)
+            check_series_values(c, path + ("tests", ti, "series", series), values)
         check_case_value(c, alert, test, path + ("tests", ti))
+
+
+def check_series_values(c: Checker, path: SpecPath, values: str) -> None:
+    """Input values in promtool's notation; promtool itself would only say `1:89: parse error`, naming no spec line."""
+    for term in values.split():
+        try:
+            expand_values(term)
+        except ValueError:
+            c.add(path, f"cannot read {term!r} in the series values {values!r}",
+                  "promtool's notation: space-separated values, 'AxN' (A, N more times), 'A+BxN' or 'A-BxN' "
+                  "(N steps of B), '_' or '_xN' (missing), 'stale'; no spaces inside a term")
+            return
 
 
 VALUE_TEMPLATE = re.compile(r"\{\{[^}]*\$value")
@@ -178,10 +224,10 @@ def check_case_value(c: Checker, alert: Alert, test: AlertTest, path: SpecPath) 
               "add 'value:' (the alert's value at 'at'), or write that annotation under the case's 'annotations:'")
 
 
-def _walk_routes(routes: Iterable[Route], path: SpecPath) -> Iterator[tuple[SpecPath, Route]]:
+def walk_routes(routes: Iterable[Route], path: SpecPath) -> Iterator[tuple[SpecPath, Route]]:
     for i, route in enumerate(routes):
         yield path + (i,), route
-        yield from _walk_routes(route.routes, path + (i, "routes"))
+        yield from walk_routes(route.routes, path + (i, "routes"))
 
 
 def check_routing(c: Checker) -> None:
@@ -204,7 +250,7 @@ def check_routing(c: Checker) -> None:
         c.reference(path, name, names, "receiver", "routing.receivers")
 
     receiver_ref(("routing", "receiver"), routing.receiver)
-    for path, route in _walk_routes(routing.routes, ("routing", "routes")):
+    for path, route in walk_routes(routing.routes, ("routing", "routes")):
         if route.receiver is not None and route.receivers is not None:
             c.add(path, "a route has either 'receiver' or 'receivers', not both", "keep 'receivers: [...]'")
         if route.receiver is not None:
@@ -238,8 +284,12 @@ def check_spec(source: Source, spec: SpecV1) -> list[SpecIssue]:
     """Every cross-field problem of a structurally valid spec, in file order."""
     from stackgen.spec.dashboard_checks import check_dashboards
     from stackgen.spec.secrets import check_secrets
+    from stackgen.spec.slo_checks import check_slos
+    from stackgen.spec.stack_checks import check_stack
+    from stackgen.spec.time_checks import check_time_intervals
 
     c = Checker(source, spec)
-    for check in (check_services, check_metrics, check_rules, check_routing, check_dashboards, check_secrets):
+    for check in (check_services, check_metrics, check_rules, check_routing, check_time_intervals, check_dashboards,
+                  check_stack, check_secrets, check_slos):
         check(c)
     return sorted(c.issues, key=lambda i: i.line or 0)

@@ -97,8 +97,21 @@ def _issue(source: Source, path: tuple[Any, ...], error: ErrorDetails) -> SpecIs
                             did_you_mean(value, choices))
     if kind in _TYPE_ERRORS or kind == "null_value":
         want = _TYPE_ERRORS.get(kind) or _expected(target)
-        return source.issue(path, f"expected {want}, got {describe(value)}", "" if fmt in want else fmt)
+        hints = [_yaml_reading(kind, value), "" if fmt in want else fmt]
+        return source.issue(path, f"expected {want}, got {describe(value)}", "; ".join(h for h in hints if h))
     return source.issue(path, *_constraint(kind, value, error, fmt))
+
+
+def _yaml_reading(kind: str, value: Any) -> str:
+    """Why YAML read the value as something else than the user wrote: the hint says how to keep it as written."""
+    if value is None:
+        return ("YAML reads an empty value, and one starting with # (a comment), as null: "
+                "write the value, in quotes if it starts with #, e.g. \"#alerts\"")
+    if isinstance(value, bool) and kind == "string_type":
+        return "YAML reads unquoted yes, no, on, off, true and false as booleans: quote the word, e.g. 'on'"
+    if kind == "float_type" and isinstance(value, str):
+        return "write the number alone, without quotes or a unit"
+    return ""
 
 
 def _constraint(kind: str, value: Any, error: ErrorDetails, fmt: str) -> tuple[str, str]:

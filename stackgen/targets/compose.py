@@ -1,7 +1,8 @@
 """The compose target: containers on one compose network, reached by service name.
 
 Receivers deliver as the spec says. Besides the common configs it writes the compose file beside the
-output folder, which bind-mounts that folder and, for the demo service, the user's spec.
+output folder, which bind-mounts that folder and, for the demo service, the user's spec; and, when a
+demo service runs, the Dockerfile of its image inside the output folder.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class ComposeTarget:
         return receiver
 
     def own_documents(self, spec: Spec, placement: Placement) -> tuple[Document, ...]:
-        return (render_compose_file(spec, placement),)
+        return render_compose_file(spec, placement)
 
 
 COMPOSE = ComposeTarget()

@@ -21,6 +21,7 @@ DATASOURCES = "grafana/provisioning/datasources/prometheus.yml"
 DASHBOARD_PROVIDER = "grafana/provisioning/dashboards/stackgen.yml"
 DASHBOARDS_DIR = "grafana/dashboards"
 PROVISIONING_DIR = "grafana/provisioning"
+DEMO_DOCKERFILE = "service/Dockerfile"  # the demo service's image, built by the compose stack
 MANIFEST = ".stackgen-manifest"  # marks the output folder as stackgen's; lists what it holds
 
 COMPOSE_FILE = "docker-compose.monitoring.yml"  # beside the output folder, where `docker compose` runs

@@ -38,7 +38,7 @@ class ToolRun:
         return self.returncode == 0
 
 
-def run_tool(name: str, args: list[str], cwd: Path | None = None, timeout: float = 120) -> ToolRun:
+def run_tool(name: str, args: list[str], cwd: Path | None = None, timeout: float = 600) -> ToolRun:
     command = [find_tool(name), *args]
     try:
         proc = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=timeout)

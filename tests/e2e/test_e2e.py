@@ -20,14 +20,14 @@ import pytest
 import yaml
 from conftest import ROOT, require_tool
 from support.ports import PortTaken, start_on_free_ports
-from support.probe import StackURLs, matches, wait_for
+from support.probe import StackURLs, get_json, matches, post_json, wait_for
 
+from stackgen.pipeline import load
 from stackgen.process.fast import speed_up
-from stackgen.spec.loader import load_spec
 
 pytestmark = pytest.mark.e2e
 
-SPEC = ROOT / "specs" / "patronus.yaml"
+SPEC = ROOT / "stackgen" / "specs" / "patronus.yaml"
 FACTOR = 60
 START_TIMEOUT = 90
 # Patronus: the alert each fault of the service triggers. not_ready has none: no Patronus alert watches
@@ -122,7 +122,7 @@ def stack(tmp_path_factory):
     ports, up = start_on_free_ports(len(COMPONENTS), start)
     try:
         assert up.proc.poll() is None, up.output()
-        model = speed_up(load_spec(spec_file), factor=FACTOR)
+        model = speed_up(load([spec_file]).spec, factor=FACTOR)  # SLOs expanded, as `stackgen up` runs them
         yield model, StackURLs(*(f"http://127.0.0.1:{ports[k]}" for k in ("prometheus", "alertmanager", "webhook",
                                                                            "dashboard"))), up
     finally:
@@ -233,6 +233,28 @@ def test_a_fault_fires_its_alert_which_reaches_its_receivers_and_clearing_it_res
         urls.set_fault(fault, False)
     wait_delivered(urls, name, "resolved", target, receivers, since, 60)
     assert not in_state(None)(), f"{name} still active in Prometheus after its resolution was delivered"
+
+
+def test_an_slo_page_fires_on_a_fault_and_resolves_on_the_scaled_windows(stack, routed_receivers):
+    """The API availability SLO of the default spec: the service drives its page alert's own generated firing
+    case (a steady 15x burn); --fast has scaled its 1h/5m windows alike, so it pages within seconds and resolves
+    once the short windows are clean."""
+    model, urls, _ = stack
+    slo = next(s for s in model.slos if s.name == "api-availability")
+    name = slo.page_name
+    assert get_json(f"{urls.service}/admin/faults")["alerts"][name]["kind"] == "drive"
+    wait_for(f"{name} quiet before the fault", lambda: not urls.prom_alerts(name), 120)
+    since = time.time()
+    post_json(f"{urls.service}/admin/faults", {"alert": name, "active": True})
+    try:
+        firing = wait_for(f"{name} firing", lambda: urls.prom_alerts(name, "firing"), 90)[0]
+        assert {k: firing["labels"][k] for k in ("sloth_id", "sloth_severity", "severity")} == \
+            {"sloth_id": slo.id, "sloth_severity": "page", "severity": slo.alerting.page_severity}
+        receivers = routed_receivers(firing["labels"])
+        wait_delivered(urls, name, "firing", {}, receivers, since, 30)
+    finally:
+        post_json(f"{urls.service}/admin/faults", {"alert": name, "active": False})
+    wait_delivered(urls, name, "resolved", {}, receivers, since, 120)
 
 
 def test_an_inhibited_alert_is_not_delivered_while_its_inhibitor_fires(stack, routed_receivers):

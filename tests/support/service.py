@@ -28,6 +28,7 @@ system:
 services:
   - name: checkout
     port: 9000
+    demo: true
 metrics:
   - name: orders_total
     type: counter

@@ -125,7 +125,7 @@ def test_every_alert_of_the_default_spec_has_a_case_that_fires_and_one_that_does
 
 
 def test_a_spec_without_cases_renders_no_test_file():
-    doc = yaml.safe_load((ROOT / "specs" / "patronus.yaml").read_text())
+    doc = yaml.safe_load((ROOT / "stackgen" / "specs" / "patronus.yaml").read_text())
     for group in doc["alert_groups"]:
         for alert in group["alerts"]:
             alert.pop("tests", None)
@@ -142,7 +142,7 @@ def test_stackgen_test_passes_on_every_example_spec(cli, spec):
 
 
 def write_variant(tmp_path, edit) -> str:
-    text = (ROOT / "specs" / "patronus.yaml").read_text()
+    text = (ROOT / "stackgen" / "specs" / "patronus.yaml").read_text()
     new = edit(text)
     assert new != text, "the edit changed nothing"
     path = tmp_path / "variant.yaml"

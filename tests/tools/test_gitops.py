@@ -64,7 +64,7 @@ def test_init_refuses_to_overwrite_an_existing_file(cli, tmp_path):
 
 def test_init_refuses_a_name_that_is_not_a_spec_name(cli, tmp_path):
     result = cli("init", tmp_path / "s.yaml", "--name", "Web Shop")
-    assert result.exit_code == 2
+    assert result.exit_code == 64  # a bad option value is a usage error
     assert "'Web Shop': use a lowercase name" in result.output
     assert not (tmp_path / "s.yaml").exists()
 
@@ -124,7 +124,7 @@ def precommit(pytestconfig, tmp_path_factory):
         assert run(BIN / "stackgen", "generate", "stackgen.yaml", cwd=folder).returncode == 0
         config = {"repos": [{"repo": str(hooks), "rev": rev, "hooks": [
             {"id": "stackgen-validate"},
-            {"id": "stackgen-generate-check", "args": ["stackgen.yaml", "--out", "generated"]}]}]}
+            {"id": "stackgen-generate-check"}]}]}  # no args: the hook finds ./stackgen.yaml as users expect
         (folder / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
         assert run(*GIT, "init", "-q", cwd=folder).returncode == 0
         assert run(*GIT, "add", "-A", cwd=folder).returncode == 0

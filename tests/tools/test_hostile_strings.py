@@ -39,7 +39,7 @@ def spec_doc(label: str, summary: str, description: str, note: str, title: str) 
     return {
         "apiVersion": "stackgen/v1",
         "system": {"name": "prop", "title": title},
-        "services": [{"name": "web", "port": 8080, "title": title, "labels": {"owner": label}}],
+        "services": [{"name": "web", "port": 8080, "demo": True, "title": title, "labels": {"owner": label}}],
         "metrics": [{"name": "jobs_total", "type": "counter", "help": "Jobs run."}],
         "alert_groups": [{"name": "jobs", "title": title, "alerts": [{
             "name": "JobsFail", "expr": "rate(jobs_total[5m]) > 1", "severity": "warning", "summary": summary,

@@ -108,9 +108,9 @@ def test_without_out_the_module_goes_to_standard_output(cli, monkeypatch):
 BAD_CALLS = [
     ("an unknown service", ("python", "specs/taskq.yaml", "--service", "web"), 2,
      "specs/taskq.yaml:21: services: no service 'web' (choose one of: api, worker)\n"),
-    ("an unknown language", ("rust", "specs/taskq.yaml", "--service", "api"), 2,
+    ("an unknown language", ("rust", "specs/taskq.yaml", "--service", "api"), 64,
      "unknown language 'rust': choose one of python\n"),
-    ("--check with no file to compare", ("python", "specs/taskq.yaml", "--service", "api", "--check"), 2,
+    ("--check with no file to compare", ("python", "specs/taskq.yaml", "--service", "api", "--check"), 64,
      "--check compares with a file: give it with --out\n"),
     ("a spec that does not exist", ("python", "specs/nope.yaml", "--service", "api"), 2,
      "specs/nope.yaml: no such file (check the path, or run `stackgen init`)\n"),

@@ -1,8 +1,10 @@
-"""A plain (non-editable) install carries everything the CLI reads at run time, and works from an empty folder."""
+"""A plain (non-editable) install carries everything the CLI reads at run time, and works from an empty folder:
+the compose stack it renders names only paths that exist there, the demo service's image definition included."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -19,7 +21,13 @@ COMPOSE_FILE = "docker-compose.monitoring.yml"
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("wheel")
-    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(folder), str(ROOT)],
+    # Build from a copy of the sources: setuptools reuses a build/ folder left in the checkout, whose stale
+    # modules (since renamed or deleted) would end up in the wheel and hide a missing package-data entry.
+    source = tmp_path_factory.mktemp("source")
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy2(ROOT / name, source / name)
+    shutil.copytree(ROOT / "stackgen", source / "stackgen", ignore=shutil.ignore_patterns("__pycache__"))
+    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(folder), str(source)],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     (built,) = folder.glob("stackgen-*.whl")
@@ -66,7 +74,10 @@ def test_init_then_generate_from_an_empty_folder_with_the_wheel_renders_a_stack_
     assert "./stackgen.yaml" in sources  # the demo service serves the user's spec, not the example
     missing = [s for s in sources if not (project / s).exists()]
     assert missing == [], f"the compose file mounts paths that do not exist: {missing}"
+    contexts = [s["build"]["context"] for s in compose["services"].values() if "build" in s]
+    assert contexts == ["./generated/service"]  # the demo service, built from what generate wrote
+    assert (project / contexts[0] / "Dockerfile").is_file()
     config = subprocess.run([require_tool("docker-compose"), "-f", COMPOSE_FILE, "config", "-q"], cwd=project,
-                            env={**env, "GRAFANA_ADMIN_PASSWORD": "only-for-this-test"}, capture_output=True, text=True,
+                            env=env, capture_output=True, text=True,
                             timeout=60)
     assert config.returncode == 0, config.stderr

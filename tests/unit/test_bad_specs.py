@@ -26,7 +26,7 @@ from stackgen.spec.loader import check_source
 from stackgen.spec.yamlsource import parse_yaml
 
 BAD = ROOT / "tests" / "bad_specs"
-PATRONUS = (ROOT / "specs" / "patronus.yaml").read_text()
+PATRONUS = (ROOT / "stackgen" / "specs" / "patronus.yaml").read_text()
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,21 @@ CASES = [
     edit("an optional key written with no value is refused, not taken as unset", "        for: 30m\n",
          "        for:\n",
          "patronus.yaml:{line}: alert_groups[authentication].alerts[NoActiveUsers].for: expected a string, got None "
-         "(Prometheus duration, e.g. 30s, 5m, 1h30m)"),
+         "(YAML reads an empty value, and one starting with # (a comment), as null: write the value, in quotes if "
+         "it starts with #, e.g. \"#alerts\"; Prometheus duration, e.g. 30s, 5m, 1h30m)"),
+    edit("a Slack channel written without quotes is a YAML comment, and the message says so",
+         '        channel: "#patronus-alerts"\n', "        channel: #patronus-alerts\n",
+         "patronus.yaml:{line}: routing.receivers[slack-warning].slack.channel: expected a string, got None "
+         "(YAML reads an empty value, and one starting with # (a comment), as null: write the value, in quotes if "
+         "it starts with #, e.g. \"#alerts\")"),
+    edit("a label named on is read as true by YAML, and the message says to quote it",
+         "    labels: [method, route, status]\n", "    labels: [method, on, status]\n",
+         "patronus.yaml:{line}: metrics[http_requests_total].labels[1]: expected a string, got True (YAML reads "
+         "unquoted yes, no, on, off, true and false as booleans: quote the word, e.g. 'on'"),
+    edit("a threshold value with a unit points at the value and says to write the number alone",
+         "  http_error_ratio:\n    value: 0.05\n", '  http_error_ratio:\n    value: "0.8s"\n',
+         "patronus.yaml:{line}: thresholds.http_error_ratio.value: expected a number, got '0.8s' (write the number "
+         "alone, without quotes or a unit)", line_offset=1),
     edit("a label listed twice names it", "    labels: [method, route, status]\n", "    labels: [method, route, method]\n",
          "patronus.yaml:{line}: metrics[http_requests_total].labels: 'method' is listed twice (list each one once)"),
     edit("an empty bucket list asks for at least one", "buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]",
@@ -157,8 +171,9 @@ CASES = [
          "    labels: [2xx_result]\n",
          "patronus.yaml:{line}: metrics[auth_token_refreshes_total].labels[0]: '2xx_result' is not valid here: "
          "expected a Prometheus label name"),
-    edit("the le label on a histogram is reserved", "    labels: [method, route]\n", "    labels: [method, le]\n",
-         "patronus.yaml:{line}: metrics[http_request_duration_seconds].labels[1]: "
+    edit("the le label on a histogram is reserved", "    labels: [method, route]\n",
+         "    labels: [method, route, le]\n",
+         "patronus.yaml:{line}: metrics[http_request_duration_seconds].labels[2]: "
          "label 'le' is reserved for histograms"),
     edit("a label name with two leading underscores is reserved", "    labels: [version]\n",
          "    labels: [__version]\n",
@@ -204,6 +219,46 @@ CASES = [
          "        severity: info\n        service: dashbord\n        summary: Nobody",
          "patronus.yaml:{line}: alert_groups[authentication].alerts[NoActiveUsers].service: unknown service "
          "'dashbord' (did you mean 'dashboard'?)", line_offset=1),
+    edit("series values with spaces inside a term name the term and the notation",
+         """'up{job="dashboard", instance="dashboard:8443"}': "1 1 0x5"\n""",
+         """'up{job="dashboard", instance="dashboard:8443"}': "1 1 0 x 5"\n""",
+         "patronus.yaml:{line}: alert_groups[service-health].alerts[DashboardDown].tests[an instance that stops "
+         "answering for a minute pages].series."
+         "up{job=\"dashboard\", instance=\"dashboard:8443\"}: cannot read 'x' in the series values '1 1 0 x 5' "
+         "(promtool's notation: space-separated values"),
+    edit("a label the metric does not declare suggests the declared one", "expr: sdwan_path_up == 0",
+         'expr: sdwan_path_up{sitee="paris"} == 0',
+         "patronus.yaml:{line}: alert_groups[sdwan].alerts[PathDown].expr: 'sdwan_path_up' has no label 'sitee', "
+         "so this selector matches nothing (did you mean 'site'?)"),
+    edit("a label a recording rule aggregates away is refused on its recorded series",
+         'expr: job:http_requests_errors:ratio_rate5m{job="dashboard"} > {{ thresholds.http_error_ratio }}\n',
+         'expr: job:http_requests_errors:ratio_rate5m{route="/"} > {{ thresholds.http_error_ratio }}\n',
+         "patronus.yaml:{line}: alert_groups[service-health].alerts[HighErrorRate].expr: "
+         "'job:http_requests_errors:ratio_rate5m' has no label 'route', so this selector matches nothing "
+         "(its labels: job)"),
+    edit("a job matcher on the node exporter's usual name points at its job here", 'expr: up{job="dashboard"} == 0',
+         'expr: up{job="node"} == 0',
+         "patronus.yaml:{line}: alert_groups[service-health].alerts[DashboardDown].expr: no scrape job is named "
+         "'node', so job=\"node\" matches nothing (did you mean 'node-exporter'? jobs are named after services and "
+         "exporters: prometheus, alertmanager, dashboard, node-exporter)"),
+    edit("a job regex that matches no job is refused", 'expr: up{job="dashboard"} == 0',
+         'expr: up{job=~"web.*"} == 0',
+         "patronus.yaml:{line}: alert_groups[service-health].alerts[DashboardDown].expr: job=~\"web.*\" matches "
+         "none of this stack's scrape jobs (its jobs: prometheus, alertmanager, dashboard, node-exporter)"),
+    edit("a threshold reference missing its s says how to write it",
+         "expr: sdwan_path_packet_loss_ratio > {{ thresholds.packet_loss_ratio }}",
+         "expr: sdwan_path_packet_loss_ratio > {{ threshold.packet_loss_ratio }}",
+         "patronus.yaml:{line}: alert_groups[sdwan].alerts[HighPacketLoss].expr: '{{ threshold.packet_loss_ratio }}' "
+         "is not a threshold reference (write {{ thresholds.packet_loss_ratio }})"),
+    edit("grouping labels without parentheses get the parentheses in the hint",
+         "expr: sum by (job) (rate(http_requests_total[5m]))\n", "expr: sum by job (rate(http_requests_total[5m]))\n",
+         "patronus.yaml:{line}: recording_rules[job:http_requests:rate5m].expr: invalid PromQL: invalid promql query "
+         "(put the labels in parentheses: by (job))"),
+    edit("a histogram's base name in histogram_quantile suggests its _bucket series",
+         "(rate(db_query_duration_seconds_bucket[5m])))", "(rate(db_query_duration_seconds[5m])))",
+         "patronus.yaml:{line}: recording_rules[job:db_query_duration_seconds:p95_5m].expr: unknown metric "
+         "'db_query_duration_seconds' (did you mean 'db_query_duration_seconds_bucket'? a histogram's series are "
+         "_bucket, _sum and _count)"),
     # --- Go templates: Prometheus parses alert labels and annotations as templates ---
     edit("an unclosed template action in a summary", "summary: Nobody has used the Patronus dashboard for 30 minutes",
          "summary: Nobody has used {{ the Patronus dashboard for 30 minutes",
@@ -236,6 +291,21 @@ CASES = [
     edit("a matcher with a double equals sign is refused", '[severity="info"]\n      receivers',
          '[severity=="info"]\n      receivers',
          "patronus.yaml:{line}: routing.routes[3].matchers[0]: invalid matcher 'severity==\"info\"'"),
+    edit("an unbalanced regex in an inhibit matcher is refused before amtool sees it",
+         'target_matchers: [alertname=~"HighPacketLoss|HighPathLatency"]',
+         'target_matchers: [alertname=~"(HighPacketLoss|HighPathLatency"]',
+         "patronus.yaml:{line}: routing.inhibit_rules[2].target_matchers[0]: invalid matcher "
+         "'alertname=~\"(HighPacketLoss|HighPathLatency\"': invalid regex: missing ), unterminated subpattern "
+         "(check brackets, parentheses and escapes)"),
+    edit("a lookahead in a route matcher is refused because RE2 has none", '[severity="info"]\n      receivers',
+         '[alertname=~"(?!Watchdog).*"]\n      receivers',
+         "patronus.yaml:{line}: routing.routes[3].matchers[0]: invalid matcher 'alertname=~\"(?!Watchdog).*\"': "
+         "RE2 (Alertmanager's regex engine) has no lookarounds (rewrite the regex without it, or use a second "
+         "matcher with !~)"),
+    edit("a matcher value with a stray quote says to escape it", '[severity="info"]\n      receivers',
+         '[severity="in"fo"]\n      receivers',
+         "patronus.yaml:{line}: routing.routes[3].matchers[0]: invalid matcher 'severity=\"in\"fo\"': the value "
+         "holds an unescaped double quote (quote the whole value and write \\\" for a quote inside it)"),
     edit("a literal Slack webhook URL is a secret", "        api_url_file: /etc/alertmanager/secrets/slack_api_url\n"
          '        channel: "#patronus-critical"',
          "        api_url: https://hooks.slack.com/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXXXXXX\n"
@@ -246,6 +316,56 @@ CASES = [
          "        auth_password_file: secrets/smtp_password\n",
          "patronus.yaml:{line}: routing.receivers[email-info].email.auth_password_file: 'auth_password_file' must be "
          "an absolute path, got 'secrets/smtp_password' (the compose stack mounts secrets/<name> at exactly this path"),
+    # --- Alertmanager time intervals, checked as Alertmanager reads them ---
+    edit("a route muted by an unknown time interval suggests the declared one",
+         '      repeat_interval: 24h\n', '      repeat_interval: 24h\n      mute_time_intervals: [weeknight]\n'
+         '  time_intervals:\n    - name: weeknights\n      time_intervals: [{weekdays: [saturday]}]\n',
+         "patronus.yaml:{line}: routing.routes[3].mute_time_intervals[0]: unknown time interval 'weeknight' "
+         "(did you mean 'weeknights'?)", line_offset=1),
+    edit("a time range across midnight says to split it", "  inhibit_rules:\n",
+         '  time_intervals:\n    - name: nights\n      time_intervals:\n'
+         '        - times: [{start_time: "22:00", end_time: "06:00"}]\n  inhibit_rules:\n',
+         "patronus.yaml:{line}: routing.time_intervals[nights].time_intervals[0].times[0]: the time range "
+         "22:00-06:00 ends before it starts (a range cannot cross midnight: split it into two", line_offset=3),
+    edit("a time of day past 24:00 is refused", "  inhibit_rules:\n",
+         '  time_intervals:\n    - name: nights\n      time_intervals:\n'
+         '        - times: [{start_time: "22:00", end_time: "25:00"}]\n  inhibit_rules:\n',
+         "patronus.yaml:{line}: routing.time_intervals[nights].time_intervals[0].times[0].end_time: '25:00' is not "
+         "a time of day (write HH:MM from 00:00 to 24:00", line_offset=3),
+    edit("a misspelt weekday suggests the right one", "  inhibit_rules:\n",
+         '  time_intervals:\n    - name: weekend\n      time_intervals:\n'
+         '        - weekdays: [saturday, sundya]\n  inhibit_rules:\n',
+         "patronus.yaml:{line}: routing.time_intervals[weekend].time_intervals[0].weekdays[1]: unknown weekday "
+         "'sundya' (did you mean 'sunday'?)", line_offset=3),
+    edit("a capitalised weekday is refused because Alertmanager reads lowercase names", "  inhibit_rules:\n",
+         '  time_intervals:\n    - name: weekdays\n      time_intervals:\n'
+         '        - weekdays: ["Monday:friday"]\n  inhibit_rules:\n',
+         "patronus.yaml:{line}: routing.time_intervals[weekdays].time_intervals[0].weekdays[0]: weekday 'Monday' "
+         "must be lowercase (write 'monday')", line_offset=3),
+    edit("a weekday range written high to low is refused", "  inhibit_rules:\n",
+         '  time_intervals:\n    - name: weekdays\n      time_intervals:\n'
+         '        - weekdays: ["friday:monday"]\n  inhibit_rules:\n',
+         "patronus.yaml:{line}: routing.time_intervals[weekdays].time_intervals[0].weekdays[0]: the range "
+         "'friday:monday' ends before it starts (write weekday ranges low:high)", line_offset=3),
+    edit("day 0 of a month is refused", "  inhibit_rules:\n",
+         '  time_intervals:\n    - name: payday\n      time_intervals:\n'
+         '        - days_of_month: ["0:5"]\n  inhibit_rules:\n',
+         "patronus.yaml:{line}: routing.time_intervals[payday].time_intervals[0].days_of_month[0]: '0' is not a "
+         "day of the month (write a whole number from -31 to 31, not 0)", line_offset=3),
+    edit("a misspelt month suggests the right one", "  inhibit_rules:\n",
+         '  time_intervals:\n    - name: summer\n      time_intervals:\n'
+         '        - months: ["jully:august"]\n  inhibit_rules:\n',
+         "patronus.yaml:{line}: routing.time_intervals[summer].time_intervals[0].months[0]: unknown month 'jully' "
+         "(did you mean 'july'?)", line_offset=3),
+    edit("an unknown time zone suggests the right one", "  inhibit_rules:\n",
+         '  time_intervals:\n    - name: office\n      time_intervals:\n'
+         '        - location: Europe/Berln\n  inhibit_rules:\n',
+         "patronus.yaml:{line}: routing.time_intervals[office].time_intervals[0].location: unknown time zone "
+         "'Europe/Berln' (did you mean 'Europe/Berlin'?)", line_offset=3),
+    edit("a time interval declared twice", "  inhibit_rules:\n",
+         '  time_intervals:\n    - name: office\n      time_intervals: [{weekdays: [monday]}]\n'
+         '    - name: office\n      time_intervals: [{weekdays: [friday]}]\n  inhibit_rules:\n',
+         "patronus.yaml:{line}: routing.time_intervals[office].name: duplicate time interval 'office'", line_offset=3),
     # --- duplicate names ---
     edit("a metric declared twice", "  - name: sdwan_paths_active\n",
          "  - name: sdwan_paths\n    type: gauge\n    help: Again.\n  - name: sdwan_paths_active\n",
@@ -275,6 +395,14 @@ CASES = [
     edit("buckets on a gauge", "    help: Seconds since the service started.\n",
          "    help: Seconds since the service started.\n    buckets: [1, 2]\n",
          "patronus.yaml:{line}: metrics[app_uptime_seconds].buckets: buckets are only for histograms", line_offset=1),
+    # --- where the stack is published ---
+    edit("a host name as the bind address is refused", "apiVersion: stackgen/v1\n",
+         "apiVersion: stackgen/v1\nstack:\n  bind_address: monitoring.local\n",
+         "patronus.yaml:{line}: stack.bind_address: 'monitoring.local' is not an IP address", line_offset=2),
+    edit("every interface without an acknowledgement is refused", "apiVersion: stackgen/v1\n",
+         "apiVersion: stackgen/v1\nstack:\n  bind_address: 0.0.0.0\n",
+         "patronus.yaml:{line}: stack.bind_address: 0.0.0.0 publishes the stack on every interface, and its "
+         "Alertmanager and Prometheus have no authentication", line_offset=2),
 ]
 
 
@@ -372,3 +500,10 @@ def test_any_small_edit_of_the_default_spec_loads_or_is_refused_and_never_crashe
         check_source(parse_yaml("".join(lines).encode(), "spec.yaml"))
     except SpecError as exc:
         assert exc.issues and all(issue.file == "spec.yaml" for issue in exc.issues)
+
+
+def test_every_interface_is_accepted_when_the_spec_acknowledges_it():
+    text = PATRONUS.replace("apiVersion: stackgen/v1\n", "apiVersion: stackgen/v1\nstack:\n  bind_address: '::'\n"
+                            "  accept_unauthenticated_exposure: true\n")
+    spec = check_source(parse_yaml(text.encode(), "patronus.yaml"))
+    assert spec.stack.bind_address == "::"

@@ -18,7 +18,7 @@ PANEL_PATH = "dashboards[svc].rows[Traffic].panels"
 BASE = {
     "apiVersion": "stackgen/v1",
     "system": {"name": "shop"},
-    "services": [{"name": "api", "port": 8000}],
+    "services": [{"name": "api", "port": 8000, "demo": True}],
     "metrics": [
         {"name": "http_requests_total", "type": "counter", "help": "Requests handled.", "labels": ["status"]},
         {"name": "http_request_duration_seconds", "type": "histogram", "help": "Time to answer."},

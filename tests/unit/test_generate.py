@@ -20,13 +20,13 @@ def test_generate_renders_the_default_spec_into_generated(cli, tmp_path, monkeyp
 
 def test_two_runs_give_the_same_bytes(cli, tmp_path):
     for run in ("a", "b"):
-        cli("generate", ROOT / "specs" / "patronus.yaml", "--out", tmp_path / run / "generated")
+        cli("generate", ROOT / "stackgen" / "specs" / "patronus.yaml", "--out", tmp_path / run / "generated")
     assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
 
 
 def test_the_embedded_spec_and_its_file_differ_only_where_the_spec_path_is_named(cli, tmp_path):
     cli("generate", "--out", tmp_path / "embedded" / "generated")
-    cli("generate", ROOT / "specs" / "patronus.yaml", "--out", tmp_path / "file" / "generated")
+    cli("generate", ROOT / "stackgen" / "specs" / "patronus.yaml", "--out", tmp_path / "file" / "generated")
     embedded, file = snapshot(tmp_path / "embedded"), snapshot(tmp_path / "file")
     differing = sorted(name for name in embedded.keys() | file.keys() if embedded.get(name) != file.get(name))
     assert differing == ["docker-compose.monitoring.yml", "generated/.stackgen-manifest",
@@ -64,7 +64,7 @@ def test_a_bad_spec_leaves_the_previous_output_untouched(cli, tmp_path):
     cli("generate", "--out", out)
     before = snapshot(out)
     bad = tmp_path / "bad.yaml"
-    bad.write_text((ROOT / "specs" / "patronus.yaml").read_text().replace("up{job=", "upp{job=", 1))
+    bad.write_text((ROOT / "stackgen" / "specs" / "patronus.yaml").read_text().replace("up{job=", "upp{job=", 1))
     result = cli("generate", bad, "--out", out)
     assert result.exit_code == 2
     assert "unknown metric 'upp'" in result.stderr and "did you mean 'up'?" in result.stderr
@@ -117,6 +117,6 @@ def test_generate_replaces_the_compose_file_it_wrote_itself(cli, tmp_path):
 
 def test_an_unknown_target_is_a_usage_error_that_names_the_targets(cli, tmp_path):
     result = cli("generate", "--out", tmp_path / "gen", "--target", "nomad")
-    assert result.exit_code == 2
+    assert result.exit_code == 64  # a usage error, not an invalid spec (2)
     assert "unknown target 'nomad': choose one of compose, local" in result.stderr
     assert not (tmp_path / "gen").exists()

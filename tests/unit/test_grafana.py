@@ -10,12 +10,12 @@ import yaml
 from conftest import SPECS
 
 from stackgen import promql
-from stackgen.model import Panel, Query, Row, Spec
+from stackgen.model import Dashboard, Panel, Query, Row, Spec, Variable
 from stackgen.output.serialize import dump_json
 from stackgen.pipeline import render_stack
 from stackgen.render.grafana import render_dashboard
 from stackgen.render.grafana_layout import GRID_COLUMNS, Box, layout_rows
-from stackgen.render.grafana_provisioning import DASHBOARDS_DIR, DATASOURCE_REF, DATASOURCE_UID
+from stackgen.render.grafana_provisioning import DASHBOARDS_DIR, DATASOURCE_UID
 from stackgen.spec import catalog
 from stackgen.spec.loader import load_spec
 from stackgen.targets.layout import DASHBOARD_PROVIDER, DATASOURCES, dashboard_file
@@ -101,14 +101,48 @@ def test_every_target_parses_and_uses_only_declared_metrics(rendered):
         assert names and names <= known, f"{target['expr']}: undeclared {sorted(names - known)}"
 
 
-def test_every_datasource_is_the_provisioned_prometheus(rendered):
+DATASOURCE_REF = {"type": "prometheus", "uid": "${datasource}"}
+
+
+def test_every_panel_target_and_variable_reads_from_the_datasource_variable(rendered):
+    # Grafana's dashboard linter rules template-datasource and panel-datasource.
     _, dashboard = rendered
     panels = [p for p in all_panels(dashboard) if p["type"] != "row"]
     for panel in panels:
         assert panel["datasource"] == DATASOURCE_REF, panel["title"]
         assert {json.dumps(t["datasource"]) for t in panel["targets"]} == {json.dumps(DATASOURCE_REF)}
-    for variable in dashboard["templating"]["list"]:
+    first, *variables = dashboard["templating"]["list"]
+    assert (first["name"], first["type"], first["query"]) == ("datasource", "datasource", "prometheus")
+    assert first["current"]["value"] == DATASOURCE_UID  # starts on the provisioned data source
+    for variable in variables:
         assert variable["datasource"] == DATASOURCE_REF
+
+
+def _variable_panel(exprs: list[str]) -> Dashboard:
+    queries = tuple(Query(expr=e) for e in exprs)
+    panels = (Panel(title="All", type="timeseries", queries=(Query(expr='up{instance=~"$instance"}'),), width=12,
+                    height=8, description="Everything."),
+              Panel(title="This", type="timeseries", queries=queries, width=12, height=8, description="Per job."))
+    return Dashboard(uid="d", title="D", rows=(Row(title=None, panels=panels),),
+                     variables=(Variable(name="instance", query="label_values(up, instance)", label="Instance"),))
+
+
+@pytest.mark.parametrize("exprs, description", [
+    (['job:http_requests:rate5m{job=~"$job"}'],
+     "Per job. The Instance ($instance) filter does not apply to this panel."),
+    (['job:http_requests:rate5m', 'up{instance=~"${instance}"}'], "Per job."),
+    (['up{instance=~"${instance:regex}"}'], "Per job."),
+], ids=["a panel on a job-level recording rule says the instance filter does not apply to it",
+        "a panel with one query using the filter says nothing", "a formatted reference counts as a use"])
+def test_a_panel_says_which_dashboard_filters_it_ignores(exprs, description):
+    panels = [p for p in render_dashboard(_variable_panel(exprs))["panels"] if p["title"] == "This"]
+    assert panels[0]["description"] == description
+
+
+def test_disable_deletion_is_off_so_a_dashboard_the_spec_drops_leaves_grafana():
+    provider = yaml.safe_load(render_stack(MODELS[sorted(MODELS)[0]], TARGETS["compose"]).files[DASHBOARD_PROVIDER])
+    assert provider["providers"][0]["disableDeletion"] is False
+    assert provider["providers"][0]["allowUiUpdates"] is False
 
 
 @pytest.mark.parametrize("target", sorted(TARGETS))
@@ -139,7 +173,7 @@ def test_the_patronus_overview_has_the_eleven_reference_panels():
     panels = [p for p in all_panels(dashboard) if p["type"] != "row"]
     assert [p["title"] for p in panels] == PATRONUS_PANELS
     assert {p["type"] for p in panels} >= {"stat", "gauge", "timeseries", "heatmap"}
-    assert [v["name"] for v in dashboard["templating"]["list"]] == ["job", "instance"]
+    assert [v["name"] for v in dashboard["templating"]["list"]] == ["datasource", "job", "instance"]
     heatmap = next(p for p in panels if p["type"] == "heatmap")
     assert "sdwan_path_latency_seconds_bucket" in heatmap["targets"][0]["expr"]
     assert heatmap["targets"][0]["format"] == "heatmap"

@@ -7,7 +7,7 @@ from conftest import ROOT, SPECS, snapshot
 
 from stackgen.spec.lint import metric_name_findings
 
-PATRONUS = (ROOT / "specs" / "patronus.yaml").read_text()
+PATRONUS = (ROOT / "stackgen" / "specs" / "patronus.yaml").read_text()
 
 FINDINGS = [
     ("a counter without _total", "http_requests", "counter", "",

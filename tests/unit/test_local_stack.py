@@ -132,7 +132,7 @@ def test_up_fails_fast_on_a_missing_binary(cli):
 def test_up_fails_fast_on_a_taken_port(cli, tmp_path, taken_port):
     text = (tmp_path / "spec.yaml")
     from conftest import ROOT
-    text.write_text((ROOT / "specs" / "patronus.yaml").read_text().replace("port: 8443", f"port: {taken_port}"))
+    text.write_text((ROOT / "stackgen" / "specs" / "patronus.yaml").read_text().replace("port: 8443", f"port: {taken_port}"))
     result = cli("up", text)
     assert result.exit_code == 4
     assert f"port {taken_port} on 127.0.0.1 (dashboard) is already in use" in result.stderr

@@ -12,7 +12,7 @@ from stackgen.spec.loader import load_spec
 from stackgen.spec.secrets import value_secret
 from stackgen.targets.registry import TARGETS
 
-PATRONUS = (ROOT / "specs" / "patronus.yaml").read_text()
+PATRONUS = (ROOT / "stackgen" / "specs" / "patronus.yaml").read_text()
 SLACK_HOOK = "https://hooks.slack.com/services/T0AAAAAAA/B0BBBBBBB/cccccccccccccccccccccccc"
 FILE_HINT = "keep them in a file the receiver reads (the *_file fields)"
 

@@ -5,12 +5,13 @@ from typing import Annotated
 from pydantic import Field, Strict, StringConstraints
 
 from stackgen.spec.v1 import ApiVersion
-from stackgen.spec.v1.common import Duration, Format, LabelMap, Name, Port, SpecModel, Text
+from stackgen.spec.v1.common import Bool, Duration, Format, LabelMap, Name, Port, SpecModel, Text
 from stackgen.spec.v1.dashboards import Dashboard
 from stackgen.spec.v1.kubernetes import KubernetesSettings
 from stackgen.spec.v1.routing import Routing
 from stackgen.spec.v1.rules import AlertGroup, RecordingRule, Threshold
 from stackgen.spec.v1.services import Exporter, Metric, Service, System
+from stackgen.spec.v1.slos import SLO
 
 Size = Annotated[str, Strict(), StringConstraints(max_length=40, pattern=r"^[0-9]+(B|KB|MB|GB|TB|PB)$"),
                  Format("a size with a unit B, KB, MB, GB, TB or PB, e.g. 50GB")]
@@ -52,7 +53,12 @@ class StackImages(SpecModel):
 
 
 class Stack(SpecModel):
-    bind_address: Text = Field(default="127.0.0.1", max_length=64, description="The host address the stack's ports bind to.")
+    bind_address: Text = Field(default="127.0.0.1", max_length=64,
+                               description="The IP address the stack's ports are published on (127.0.0.1: this "
+                                           "machine only).")
+    accept_unauthenticated_exposure: Bool = Field(
+        default=False, description="Set true to allow bind_address 0.0.0.0 or ::, which publishes an "
+                                   "unauthenticated Alertmanager and Prometheus on every interface.")
     ports: StackPorts = Field(default_factory=lambda: StackPorts(), description="The host ports of the stack's components.")
     images: StackImages = Field(default_factory=lambda: StackImages(), description="Container images of the compose stack.")
 
@@ -72,6 +78,9 @@ class SpecV1(SpecModel):
                                                                                 "description.")
     recording_rules: tuple[RecordingRule, ...] = Field(default=(), description="Series Prometheus precomputes.")
     alert_groups: tuple[AlertGroup, ...] = Field(default=(), description="Alerts, in rule groups.")
+    slos: tuple[SLO, ...] = Field(default=(), description="Service level objectives: each becomes burn-rate "
+                                                          "recording rules, page and ticket alerts, their tests "
+                                                          "and a dashboard row.")
     routing: Routing | None = Field(default=None, description="Who is told about which alert (Alertmanager).")
     dashboards: tuple[Dashboard, ...] = Field(default=(), description="Grafana dashboards.")
     stack: Stack = Field(default_factory=lambda: Stack(), description="The local monitoring stack: ports and images.")

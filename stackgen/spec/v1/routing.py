@@ -6,6 +6,7 @@ from pydantic import Field
 
 from stackgen.spec.v1.common import Bool, Duration, Int, LabelMap, LabelName, Matcher, Name, SpecModel, Text
 
+INTERVALS = "Names of routing.time_intervals."
 MATCHERS = "Alertmanager matchers: label=value, label!=value, label=~\"regex\" or label!~\"regex\"."
 
 
@@ -77,12 +78,38 @@ class Route(SpecModel):
     group_wait: Duration | None = Field(default=None, description="How long to wait before the first notification.")
     group_interval: Duration | None = Field(default=None, description="How long to wait before notifying of new alerts.")
     repeat_interval: Duration | None = Field(default=None, description="How long before a notification is sent again.")
+    mute_time_intervals: tuple[Name, ...] = Field(default=(), description="When the route sends nothing. " + INTERVALS)
+    active_time_intervals: tuple[Name, ...] = Field(default=(), description="When the route sends at all. " + INTERVALS)
     routes: "tuple[Route, ...]" = Field(default=(), description="Child routes, tried in order.")
 
     @property
     def targets(self) -> tuple[str, ...]:
         """The receivers it sends to, however the spec names them."""
         return self.receivers or ((self.receiver,) if self.receiver else ())
+
+
+class TimeRange(SpecModel):
+    start_time: Text = Field(description="Inclusive start, HH:MM (00:00 to 23:59).")
+    end_time: Text = Field(description="Exclusive end, HH:MM (00:01 to 24:00), after the start.")
+
+
+class TimePeriod(SpecModel):
+    """One period, as Alertmanager reads it: every field given must match; a field left out matches all."""
+
+    times: tuple[TimeRange, ...] = Field(default=(), description="Times of day.")
+    weekdays: tuple[Text, ...] = Field(default=(), description="Days of the week or ranges, e.g. 'monday:friday'.")
+    days_of_month: tuple[Text, ...] = Field(default=(), description="Days of the month or ranges, e.g. '1:5'; "
+                                                                     "negative days count from the month's end.")
+    months: tuple[Text, ...] = Field(default=(), description="Months by name or number, or ranges, e.g. 'june:august'.")
+    years: tuple[Text, ...] = Field(default=(), description="Years or ranges, e.g. '2026:2027'.")
+    location: Text | None = Field(default=None, description="The time zone the times are in, e.g. 'Europe/Berlin'. "
+                                                             "Defaults to UTC.")
+
+
+class TimeInterval(SpecModel):
+    name: Name = Field(description="The interval's name, as routes refer to it.")
+    time_intervals: tuple[TimePeriod, ...] = Field(min_length=1, description="Periods; the interval holds while any "
+                                                                             "one of them does.")
 
 
 class InhibitRule(SpecModel):
@@ -108,4 +135,6 @@ class Routing(SpecModel):
     receivers: tuple[Receiver, ...] = Field(min_length=1, description="Where notifications go.")
     routes: "tuple[Route, ...]" = Field(default=(), description="Routes, tried in order.")
     inhibit_rules: tuple[InhibitRule, ...] = Field(default=(), description="Alerts that mute other alerts while they fire.")
+    time_intervals: tuple[TimeInterval, ...] = Field(default=(), description="Named times that routes mute or "
+                                                                             "activate; muting acts when notifying.")
     tests: tuple[RouteTest, ...] = Field(default=(), description="amtool cases: an alert's labels and where it must go.")

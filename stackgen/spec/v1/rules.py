@@ -80,11 +80,14 @@ class Alert(SpecModel):
     name: AlertName = Field(description="The alert's name, CamelCase; name and severity identify it.")
     expr: Text = Field(description="The PromQL condition; may use {{ thresholds.<name> }}.")
     for_: Duration | None = Field(default=None, alias="for", description="How long the condition holds before it fires.")
+    keep_firing_for: Duration | None = Field(default=None, description="How long it keeps firing after the condition "
+                                                                       "clears (Prometheus 2.42 or later).")
     severity: Severity = Field(description="How urgent it is; routing and inhibition read it.")
     service: Name | None = Field(default=None, description="The service it is about; sets the 'service' label.")
     summary: Text = Field(description="One line a person reads first; a Prometheus template.")
     description: Text = Field(default="", description="More detail; a Prometheus template.")
-    runbook_url: Text | None = Field(default=None, description="Its runbook. Defaults to its section in the rendered guide.")
+    runbook_url: Text | None = Field(default=None, description="Its runbook. Defaults to its section of the guide "
+                                                               "when settings.runbook_base_url publishes it; else none.")
     threshold: Name | None = Field(default=None, description="The threshold it compares against, for the guide.")
     labels: LabelMap = Field(default_factory=dict, description="Extra labels; severity and service are set by "
                                                                "their own fields.")

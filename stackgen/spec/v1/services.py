@@ -3,6 +3,7 @@
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from stackgen.spec.v1.common import (
     Duration,
@@ -51,11 +52,25 @@ class Service(SpecModel):
     scrape_interval: Duration | None = Field(default=None, description="Scrape interval for this service only.")
     image: Text | None = Field(default=None, description="Container image that runs the service in the compose stack.")
     command: tuple[Text, ...] = Field(default=(), description="Command the container runs, as a list of arguments.")
+    demo: bool = Field(default=False, description=(
+        "Run stackgen's instrumented demo service (`stackgen serve`) for it in the compose stack, built from "
+        "the Dockerfile generate writes, instead of an image of your own. A service needs `image:` or `demo: true`."))
 
     @model_validator(mode="before")
     @classmethod
     def _title(cls, data: Any) -> Any:
         return default_from(data, "title", "name")
+
+    @model_validator(mode="after")
+    def _runs_something(self) -> "Service":
+        # The compose stack must know what to run: the user's image, or stackgen's demo service.
+        if self.image and self.demo:
+            raise PydanticCustomError("image_or_demo", "'image:' and 'demo: true' exclude each other: "
+                                      "keep 'image:' to run your service, or 'demo: true' to run stackgen's demo")
+        if not self.image and not self.demo:
+            raise PydanticCustomError("image_or_demo", "no 'image:' and no 'demo: true': add 'image: <your service "
+                                      "image>' to run your service, or 'demo: true' to run stackgen's demo service")
+        return self
 
 
 class Exporter(SpecModel):
