@@ -24,7 +24,7 @@ from stackgen.render.kubernetes import (
     secret_key,
     settings_of,
 )
-from stackgen.spec.checks import MATCHER
+from stackgen.spec.matchers import parse_matchers
 from stackgen.targets.base import Target
 
 ALERTMANAGER_CONFIG_API = "monitoring.coreos.com/v1alpha1"
@@ -43,15 +43,9 @@ _CONFIGS = {"slack": "slackConfigs", "email": "emailConfigs", "pagerduty": "page
             "webhook": "webhookConfigs"}
 
 
-def matcher(text: str) -> dict:
-    """`severity="critical"` -> {name, matchType, value}: the spec's matchers are checked by MATCHER already."""
-    found = MATCHER.match(text)
-    if found is None:
-        raise ValueError(f"not a matcher: {text!r}")  # the spec checks refused it before rendering
-    value = found.group(2)
-    if value.startswith('"'):
-        value = value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
-    return {"name": text[:found.start(1)].strip(), "matchType": found.group(1), "value": value.rstrip()}
+def matchers(texts: tuple[str, ...]) -> list[dict]:
+    """Spec matchers (one string may hold several) as AlertmanagerConfig matchers, parsed as Alertmanager does."""
+    return [{"name": m.name, "matchType": m.op, "value": m.value} for text in texts for m in parse_matchers(text)]
 
 
 def _receiver(spec: Spec, receiver: Receiver) -> dict:
@@ -71,7 +65,7 @@ def _receiver(spec: Spec, receiver: Receiver) -> dict:
 def _route(route: Route) -> dict:
     out: dict[str, Any] = {"receiver": route.receiver}
     if route.matchers:
-        out["matchers"] = [matcher(m) for m in route.matchers]
+        out["matchers"] = matchers(route.matchers)
     for key, field_name in (("group_by", "groupBy"), ("group_wait", "groupWait"), ("group_interval", "groupInterval"),
                             ("repeat_interval", "repeatInterval")):
         value = getattr(route, key)
@@ -98,8 +92,8 @@ def render_alertmanager_config_object(spec: Spec) -> dict:
             route["routes"] = [_route(r) for r in routing.routes]
         body = {"route": route, "receivers": [_receiver(spec, r) for r in routing.receivers]}
         if routing.inhibit_rules:
-            body["inhibitRules"] = [{"sourceMatch": [matcher(m) for m in rule.source_matchers],
-                                     "targetMatch": [matcher(m) for m in rule.target_matchers],
+            body["inhibitRules"] = [{"sourceMatch": matchers(rule.source_matchers),
+                                     "targetMatch": matchers(rule.target_matchers),
                                      **({"equal": list(rule.equal)} if rule.equal else {})}
                                     for rule in routing.inhibit_rules]
     return manifest(ALERTMANAGER_CONFIG_API, "AlertmanagerConfig", metadata(spec, object_name(spec.name)), spec=body)

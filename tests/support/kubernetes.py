@@ -18,6 +18,9 @@ import jsonschema
 import kubernetes_validate
 import yaml
 
+from stackgen.model import Spec
+from stackgen.pipeline import load
+
 CRDS = Path(__file__).resolve().parent.parent / "fixtures" / "k8s-crds"
 KUBERNETES_VERSION = "1.30"  # the oldest Kubernetes the Operator 0.93 supports; its schemas are bundled
 
@@ -110,3 +113,8 @@ def with_kubernetes_settings(spec_path: Path, settings: str, folder: Path) -> Pa
     path = folder / spec_path.name
     path.write_text(source.replace("\nsettings:\n", f"\nsettings:\n  kubernetes:\n{block}", 1), encoding="utf-8")
     return path
+
+
+def generated_spec(path: Path | None) -> Spec:
+    """The spec as `stackgen generate` renders it (processors applied: SLOs expanded); None is the default."""
+    return load([path]).spec

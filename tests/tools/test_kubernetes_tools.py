@@ -15,12 +15,11 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import ROOT, SPECS, require_tool
-from support.kubernetes import KubernetesYamlLoader, with_kubernetes_settings
+from support.kubernetes import KubernetesYamlLoader, generated_spec, with_kubernetes_settings
 from support.operator import operator_alertmanager_config
 
 from stackgen.pipeline import render_stack, write_scratch
 from stackgen.render.kubernetes import KUSTOMIZATION, MANIFESTS_DIR
-from stackgen.spec.loader import load_spec
 from stackgen.targets.registry import get_target
 
 SPEC_IDS = [s.stem for s in SPECS]
@@ -31,7 +30,7 @@ def run(*command: str | Path, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def rendered_objects(spec_path: Path) -> list[dict]:
-    files = render_stack(load_spec(spec_path), get_target("kubernetes")).files
+    files = render_stack(generated_spec(spec_path), get_target("kubernetes")).files
     return [yaml.safe_load(data) for path, data in sorted(files.items()) if path.startswith(f"{MANIFESTS_DIR}/")]
 
 
@@ -74,7 +73,7 @@ def test_amtool_accepts_the_config_the_operator_builds_from_the_alertmanager_con
     config = operator_alertmanager_config(obj)
     result = amtool_check(config, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    routing = load_spec(spec_path).routing
+    routing = generated_spec(spec_path).routing
     assert routing is not None
     assert f" - {len(routing.receivers) + 1} receivers" in result.stdout
 
@@ -86,7 +85,7 @@ def amtool_route(folder: Path, receivers: list[str], labels: dict[str, str]) -> 
 
 @pytest.mark.parametrize("spec_path", SPECS, ids=SPEC_IDS)
 def test_the_alertmanager_config_routes_the_specs_routing_cases_in_its_namespace_only(spec_path, tmp_path):
-    spec = load_spec(spec_path)
+    spec = generated_spec(spec_path)
     (obj,) = of_kind(rendered_objects(spec_path), "AlertmanagerConfig")
     amtool_check(operator_alertmanager_config(obj), tmp_path)
     assert spec.routing is not None and spec.routing.tests
@@ -113,13 +112,13 @@ def test_kubectl_kustomize_builds_the_output_folder_with_namespace_and_labels(sp
     if kubectl is None:
         pytest.skip("kubectl is not installed (not a Debian package); the kustomization's structure is checked "
                     "in tests/unit/test_kubernetes.py")
-    out = write_scratch(render_stack(load_spec(spec_path), get_target("kubernetes")), tmp_path)
+    out = write_scratch(render_stack(generated_spec(spec_path), get_target("kubernetes")), tmp_path)
     result = run(kubectl, "kustomize", out, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     built = list(yaml.load_all(result.stdout, Loader=KubernetesYamlLoader))
     listed = yaml.safe_load((out / KUSTOMIZATION).read_text())["resources"]
     assert len(built) == len(listed)
-    spec = load_spec(spec_path)
+    spec = generated_spec(spec_path)
     for obj in built:
         assert obj["metadata"]["namespace"] == "monitoring"
         assert obj["metadata"]["labels"]["app.kubernetes.io/part-of"] == spec.name
@@ -130,7 +129,7 @@ def test_kubectl_kustomize_builds_the_output_folder_with_namespace_and_labels(sp
 @pytest.mark.parametrize("spec_path", SPECS, ids=SPEC_IDS)
 def test_amtool_accepts_the_secret_forms_config_and_it_routes_every_alert(spec_path, tmp_path):
     secret_spec = with_kubernetes_settings(spec_path, "alertmanager: Secret", tmp_path)
-    spec = load_spec(secret_spec)
+    spec = generated_spec(secret_spec)
     (secret,) = of_kind(rendered_objects(secret_spec), "Secret")
     (tmp_path / "alertmanager.yaml").write_text(secret["stringData"]["alertmanager.yaml"])
     result = run(require_tool("amtool"), "check-config", "alertmanager.yaml", cwd=tmp_path)

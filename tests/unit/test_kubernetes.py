@@ -12,14 +12,13 @@ from collections.abc import Callable
 
 import pytest
 import yaml
-from conftest import ROOT, SPECS, snapshot
-from support.kubernetes import kustomization_problems, object_problems, with_kubernetes_settings
+from conftest import EMBEDDED_SPEC, ROOT, SPECS, snapshot
+from support.kubernetes import generated_spec, kustomization_problems, object_problems, with_kubernetes_settings
 
 from stackgen.errors import SpecError
 from stackgen.model import Spec
 from stackgen.pipeline import render_stack
 from stackgen.render.kubernetes import KUSTOMIZATION, MANIFESTS_DIR, check_kubernetes_names
-from stackgen.spec.loader import load_spec
 from stackgen.targets.registry import get_target
 
 KUBERNETES = get_target("kubernetes")
@@ -41,7 +40,7 @@ SPEC_IDS = [s.stem for s in SPECS]
 
 @pytest.mark.parametrize("spec_path", SPECS, ids=SPEC_IDS)
 def test_every_rendered_object_passes_the_crd_and_core_schemas_and_the_name_rules(spec_path):
-    rendered = objects(load_spec(spec_path))
+    rendered = objects(generated_spec(spec_path))
     assert {o["kind"] for o in rendered.values()} >= {"PrometheusRule", "ServiceMonitor", "AlertmanagerConfig",
                                                       "ConfigMap"}
     assert {path: object_problems(obj) for path, obj in rendered.items()} == {path: [] for path in rendered}
@@ -49,7 +48,7 @@ def test_every_rendered_object_passes_the_crd_and_core_schemas_and_the_name_rule
 
 @pytest.mark.parametrize("spec_path", SPECS, ids=SPEC_IDS)
 def test_the_kustomization_lists_every_manifest_with_the_namespace(spec_path):
-    rendered = manifests(load_spec(spec_path))
+    rendered = manifests(generated_spec(spec_path))
     kustomization = rendered.pop(KUSTOMIZATION)
     assert kustomization_problems(kustomization, set(rendered)) == []
     assert kustomization["resources"] == sorted(rendered)
@@ -100,7 +99,7 @@ MUTATIONS = [
 
 @pytest.fixture(scope="module")
 def default_objects() -> dict[str, dict]:
-    return objects(load_spec(ROOT / "specs" / "patronus.yaml"))
+    return objects(generated_spec(EMBEDDED_SPEC))
 
 
 @pytest.mark.parametrize(("kind", "path", "value", "expected"), [m[1:] for m in MUTATIONS], ids=[m[0] for m in MUTATIONS])
@@ -113,7 +112,7 @@ def test_a_mutated_object_fails_the_checks_a_cluster_makes(default_objects, kind
 
 
 def test_a_kustomization_naming_a_missing_file_fails_its_check():
-    rendered = manifests(load_spec(ROOT / "specs" / "taskq.yaml"))
+    rendered = manifests(generated_spec(ROOT / "specs" / "taskq.yaml"))
     kustomization = rendered.pop(KUSTOMIZATION)
     kustomization["resources"].append("kubernetes/missing.yaml")
     assert kustomization_problems(kustomization, set(rendered)) == ["resource 'kubernetes/missing.yaml' does not exist"]
@@ -140,7 +139,7 @@ BAD_NAMES = [
 
 @pytest.mark.parametrize(("change", "expected"), [b[1:] for b in BAD_NAMES], ids=[b[0] for b in BAD_NAMES])
 def test_a_name_that_cannot_become_an_object_name_is_a_located_error(change, expected):
-    spec = change(load_spec(ROOT / "specs" / "taskq.yaml"))
+    spec = change(generated_spec(ROOT / "specs" / "taskq.yaml"))
     with pytest.raises(SpecError) as caught:
         check_kubernetes_names(spec)
     assert expected in str(caught.value)
@@ -187,7 +186,7 @@ def test_dashboards_and_the_datasource_are_labelled_for_the_grafana_sidecar(defa
 
 def test_monitors_carry_the_specs_scrape_settings_and_job_names(default_objects):
     monitor = default_objects["kubernetes/servicemonitor-patronus-dashboard.yaml"]
-    spec = load_spec(ROOT / "specs" / "patronus.yaml")
+    spec = generated_spec(EMBEDDED_SPEC)
     service = spec.services[0]
     endpoint = monitor["spec"]["endpoints"][0]
     assert monitor["spec"]["selector"] == {"matchLabels": {"app.kubernetes.io/name": service.name}}
@@ -212,17 +211,20 @@ CHOICES = [
 @pytest.mark.parametrize("spec_path", SPECS, ids=SPEC_IDS)
 @pytest.mark.parametrize("settings", [c[1] for c in CHOICES], ids=[c[0] for c in CHOICES])
 def test_every_choice_in_settings_renders_objects_that_pass_the_checks(spec_path, settings, tmp_path):
-    rendered = manifests(load_spec(with_kubernetes_settings(spec_path, settings, tmp_path)))
+    rendered = manifests(generated_spec(with_kubernetes_settings(spec_path, settings, tmp_path)))
     kustomization = rendered.pop(KUSTOMIZATION)
     assert kustomization_problems(kustomization, set(rendered)) == []
     assert {path: object_problems(obj) for path, obj in rendered.items()} == {path: [] for path in rendered}
 
 
 def test_the_pod_monitor_and_secret_choices_replace_service_monitors_and_the_alertmanager_config(tmp_path):
-    spec_path = with_kubernetes_settings(ROOT / "specs" / "patronus.yaml", CHOICES[0][1], tmp_path)
-    rendered = objects(load_spec(spec_path))
+    spec_path = with_kubernetes_settings(EMBEDDED_SPEC, CHOICES[0][1], tmp_path)
+    rendered = objects(generated_spec(spec_path))
+    spec = generated_spec(spec_path)
     kinds = sorted(o["kind"] for o in rendered.values())
-    assert kinds == ["ConfigMap", "ConfigMap", "PodMonitor", "PodMonitor", "PrometheusRule", "PrometheusRule", "Secret"]
+    assert kinds == sorted(["ConfigMap"] * (len(spec.dashboards) + 1)
+                           + ["PodMonitor"] * (len(spec.services) + len(spec.exporters))
+                           + ["PrometheusRule", "PrometheusRule", "Secret"])
     secret = next(o for o in rendered.values() if o["kind"] == "Secret")
     assert secret["metadata"]["name"] == "alertmanager-patronus"
     config = yaml.safe_load(secret["stringData"]["alertmanager.yaml"])
@@ -232,7 +234,7 @@ def test_the_pod_monitor_and_secret_choices_replace_service_monitors_and_the_ale
 
 def test_settings_reach_every_object(tmp_path):
     spec_path = with_kubernetes_settings(ROOT / "specs" / "taskq.yaml", CHOICES[1][1], tmp_path)
-    rendered = manifests(load_spec(spec_path))
+    rendered = manifests(generated_spec(spec_path))
     assert rendered[KUSTOMIZATION]["namespace"] == "observability"
     assert rendered[KUSTOMIZATION]["labels"][0]["pairs"]["team"] == "platform"
     for obj in (o for path, o in rendered.items() if path != KUSTOMIZATION):
@@ -258,5 +260,5 @@ BAD_SETTINGS = [
 def test_bad_kubernetes_settings_are_located_errors(settings, path, tmp_path):
     spec_path = with_kubernetes_settings(ROOT / "specs" / "taskq.yaml", settings, tmp_path)
     with pytest.raises(SpecError) as caught:
-        load_spec(spec_path)
+        generated_spec(spec_path)
     assert f"taskq.yaml:15: {path}:" in str(caught.value)

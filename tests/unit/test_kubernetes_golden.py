@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 from conftest import SPECS, snapshot
+from support.kubernetes import generated_spec
 
 from stackgen.output.writer import check_artifacts
 from stackgen.pipeline import place, render_stack
-from stackgen.spec.loader import DEFAULT_SPEC, load_spec
+from stackgen.spec.loader import DEFAULT_SPEC
 from stackgen.targets.registry import get_target
 
 GOLDEN = Path(__file__).parent.parent / "golden-kubernetes"
@@ -31,7 +32,7 @@ CASES: list[tuple[str, Path | None]] = [(DEFAULT.stem, None),
 def test_the_kubernetes_output_matches_its_golden_files_byte_for_byte(stem, spec_path):
     folder = GOLDEN / stem / "generated"
     assert folder.is_dir(), f"no kubernetes golden files for {stem}: run `bash scripts/update-golden.sh`"
-    spec = load_spec(spec_path)
+    spec = generated_spec(spec_path)
     diff = check_artifacts(render_stack(spec, get_target("kubernetes"), place(spec_path, folder)), folder)
     assert diff == "", f"kubernetes golden files of {stem} are out of date; run `bash scripts/update-golden.sh` " \
                        f"and review:\n{diff[:4000]}"
