@@ -117,6 +117,7 @@ class Alert:
     annotations: dict[str, str] = field(default_factory=dict)
     tests: tuple[AlertTest, ...] = ()
     runbook: Runbook = field(default_factory=Runbook)
+    verify_skip: str | None = None  # why `stackgen verify` cannot prove it live; None: it must be proven
 
     @property
     def anchor(self) -> str:
@@ -217,6 +218,7 @@ class Panel:
     max: float | None = None
     stack: bool = False
     thresholds: tuple[PanelThreshold, ...] = ()
+    empty_when_healthy: bool = False  # `stackgen verify` expects no data on a healthy system
 
 
 @dataclass(frozen=True)

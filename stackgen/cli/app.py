@@ -25,7 +25,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from stackgen import __version__
-from stackgen.cli import codegen, generate, init, schema, serve, test, up, validate
+from stackgen.cli import codegen, generate, init, schema, serve, test, up, validate, verify
 from stackgen.cli.common import EXIT_USAGE
 
 # click's UsageError, from whichever copy of click typer uses (typer 0.2x carries its own).
@@ -101,6 +101,7 @@ app.command(cls=StackgenCommand)(generate.generate)
 app.command(cls=StackgenCommand)(validate.validate)
 app.command("test", cls=StackgenCommand)(test.test_command)
 app.command("up", cls=StackgenCommand)(up.up_command)
+app.command("verify", cls=StackgenCommand)(verify.verify_command)
 app.command(cls=StackgenCommand)(serve.serve)
 app.command(cls=StackgenCommand)(init.init)
 app.command(cls=StackgenCommand)(schema.schema)

@@ -145,13 +145,26 @@ class LocalStack:
     def start(self, on_ready: Callable[[Component], None] = lambda c: None, timeout: float = 60) -> None:
         check_ports(self.components)
         for c in self.components:
-            with open(c.log, "ab") as log:
-                os.fchmod(log.fileno(), 0o600)  # the service's log holds its demo password
-                process = subprocess.Popen(c.command, stdout=log, stderr=subprocess.STDOUT,
-                                           stdin=subprocess.DEVNULL, start_new_session=True)
-            c.process = process
-            self._wait_ready(c, process, timeout)
+            self.launch(c, timeout)
             on_ready(c)
+
+    def launch(self, c: Component, timeout: float = 60) -> None:
+        """Start one component and wait until it is ready (also to start a stopped one again)."""
+        with open(c.log, "ab") as log:
+            os.fchmod(log.fileno(), 0o600)  # the service's log holds its demo password
+            process = subprocess.Popen(c.command, stdout=log, stderr=subprocess.STDOUT,
+                                       stdin=subprocess.DEVNULL, start_new_session=True)
+        c.process = process
+        self._wait_ready(c, process, timeout)
+
+    def halt(self, c: Component) -> None:
+        """Stop one component (its whole process group), as `stop` does; `launch` starts it again."""
+        if c.process:
+            _signal_group(c.process, signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                c.process.wait(timeout=STOP_TIMEOUT)
+            _signal_group(c.process, signal.SIGKILL)
+            c.process.wait()
 
     def _wait_ready(self, c: Component, process: subprocess.Popen, timeout: float) -> None:
         deadline = time.monotonic() + timeout

@@ -31,7 +31,8 @@ def _alert(alert: rules.Alert, group: str, sub: Substitute) -> m.Alert:
         service=alert.service,
         runbook_url=alert.runbook_url, threshold=alert.threshold, labels=dict(alert.labels),
         annotations={k: sub(v) for k, v in alert.annotations.items()}, tests=tests,
-        runbook=m.Runbook(alert.runbook.meaning, alert.runbook.causes, alert.runbook.steps))
+        runbook=m.Runbook(alert.runbook.meaning, alert.runbook.causes, alert.runbook.steps),
+        verify_skip=alert.verify.skip if alert.verify else None)
 
 
 def _route(route: r.Route) -> list[m.Route]:
@@ -76,7 +77,7 @@ def _panel(panel: d.Panel, thresholds: dict[str, m.Threshold], sub: Substitute) 
         title=panel.title, type=panel.type, width=panel.width, height=panel.height,
         queries=tuple(m.Query(sub(q.expr), q.legend, q.instant, q.format) for q in panel.queries),
         description=panel.description, unit=panel.unit, decimals=panel.decimals, min=panel.min, max=panel.max,
-        stack=panel.stack, thresholds=tuple(steps))
+        stack=panel.stack, thresholds=tuple(steps), empty_when_healthy=panel.empty_when_healthy)
 
 
 def _dashboard(dashboard: d.Dashboard, thresholds: dict[str, m.Threshold], sub: Substitute) -> m.Dashboard:

@@ -5,30 +5,15 @@ Used by the live tests and the latency benchmark; every call has a timeout, ever
 
 from __future__ import annotations
 
-import json
 import time
-import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from stackgen.verify.http import get_json, post_json
+
 T = TypeVar("T")
-
-
-def get_json(url: str, params: dict[str, Any] | None = None, timeout: float = 5) -> Any:
-    if params:
-        url += "?" + urllib.parse.urlencode(params)
-    with urllib.request.urlopen(url, timeout=timeout) as response:
-        return json.load(response)
-
-
-def post_json(url: str, body: Any, timeout: float = 5) -> Any:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        data = response.read()
-        return json.loads(data) if data else None  # Alertmanager answers a posted alert with an empty body
+__all__ = ["StackURLs", "get_json", "matches", "post_json", "wait_for"]
 
 
 def wait_for(what: str, probe: Callable[[], T | None], timeout: float, every: float = 0.25) -> T:

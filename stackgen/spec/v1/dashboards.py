@@ -69,6 +69,9 @@ class Panel(SpecModel):
     stack: Bool = Field(default=False, description="Whether series are stacked.")
     queries: tuple[Query, ...] = Field(min_length=1, description="The queries it plots.")
     thresholds: tuple[PanelThreshold, ...] = Field(default=(), description="Colour steps, lowest value first.")
+    empty_when_healthy: Bool = Field(default=False, description="Whether some or all of the panel's queries (errors, "
+                                     "failures) show nothing on a healthy system; `stackgen verify` then does "
+                                     "not expect data from them.")
 
     @model_validator(mode="before")
     @classmethod

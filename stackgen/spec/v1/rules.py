@@ -76,6 +76,11 @@ class Runbook(SpecModel):
     steps: tuple[Text, ...] = Field(default=(), description="What to do, in order.")
 
 
+class AlertVerify(SpecModel):
+    skip: Text = Field(min_length=1, description="Why `stackgen verify` cannot prove the alert live; the reason is "
+                                                 "shown in its report.")
+
+
 class Alert(SpecModel):
     name: AlertName = Field(description="The alert's name, CamelCase; name and severity identify it.")
     expr: Text = Field(description="The PromQL condition; may use {{ thresholds.<name> }}.")
@@ -94,6 +99,8 @@ class Alert(SpecModel):
     annotations: StringMap = Field(default_factory=dict, description="Extra annotations; Prometheus templates.")
     tests: tuple[AlertTest, ...] = Field(default=(), description="promtool unit-test cases: one that fires, one that does not.")
     runbook: Runbook = Field(default_factory=lambda: Runbook(), description="The runbook section of the guide.")
+    verify: AlertVerify | None = Field(default=None, description="How `stackgen verify` treats the alert: "
+                                                                 "{skip: reason} when it cannot be proven live.")
 
     @model_validator(mode="before")
     @classmethod
