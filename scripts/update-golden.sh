@@ -3,7 +3,10 @@
 #   generated/               the embedded default spec (what `stackgen generate` renders)
 #   tests/golden/<stem>/     every other spec in specs/, rendered with --out tests/golden/<stem>/generated
 #                            (its docker-compose.monitoring.yml lands beside that folder)
-# tests/test_golden.py and tests/test_generate.py compare these byte for byte.
+#   tests/golden-kubernetes/<stem>/generated
+#                            the default spec and every other spec, rendered with --target kubernetes
+# tests/unit/test_golden.py, tests/unit/test_generate.py and tests/unit/test_kubernetes_golden.py compare these
+# byte for byte.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stackgen=.venv/bin/stackgen
@@ -19,7 +22,16 @@ for spec in specs/*.yaml; do
   stems+=("$stem")
   "$stackgen" generate "$spec" --out "tests/golden/$stem/generated"
 done
+"$stackgen" generate --target kubernetes --out "tests/golden-kubernetes/$(basename "$default" .yaml)/generated"
+for stem in "${stems[@]}"; do
+  "$stackgen" generate "specs/$stem.yaml" --target kubernetes --out "tests/golden-kubernetes/$stem/generated"
+done
 # Goldens of specs that no longer exist would pass unnoticed; remove them.
+for folder in tests/golden-kubernetes/*/; do
+  [ -d "$folder" ] || continue
+  stem=$(basename "$folder")
+  [[ " ${stems[*]} $(basename "$default" .yaml) " == *" $stem "* ]] || { echo "removing $folder"; rm -rf "$folder"; }
+done
 for folder in tests/golden/*/; do
   [ -d "$folder" ] || continue
   stem=$(basename "$folder")

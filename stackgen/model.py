@@ -6,7 +6,7 @@ Built once from a checked spec by `stackgen.spec.build`; renderers never see raw
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:  # the SLO model lives with its processor, which imports this module
     from stackgen.process.slo_model import SLO
@@ -262,6 +262,22 @@ class Stack:
 
 
 @dataclass(frozen=True)
+class KubernetesSettings:
+    """`settings.kubernetes`; the spec model (stackgen.spec.v1.kubernetes) owns the defaults and descriptions."""
+
+    namespace: str
+    labels: dict[str, str]
+    selector_labels: dict[str, str]
+    monitor: Literal["ServiceMonitor", "PodMonitor"]
+    port_name: str
+    alertmanager: Literal["AlertmanagerConfig", "Secret"]
+    dashboard_label: str
+    dashboard_label_value: str
+    datasource_label: str
+    prometheus_url: str | None
+
+
+@dataclass(frozen=True)
 class Settings:
     scrape_interval: str = "15s"
     evaluation_interval: str = "15s"
@@ -270,6 +286,7 @@ class Settings:
     retention_size: str | None = None
     external_labels: dict[str, str] = field(default_factory=dict)
     runbook_base_url: str | None = None
+    kubernetes: KubernetesSettings = field(kw_only=True)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ def generate(
 
     chosen = guarded(lambda: get_target(target))
     loaded = load_linted(spec, strict)
-    artifacts = pipeline.build(loaded, chosen, out)
+    artifacts = guarded(lambda: pipeline.build(loaded, chosen, out))  # a target may refuse a spec (names)
     source = loaded.spec.file
     if check:
         diff = pipeline.check(artifacts, out)

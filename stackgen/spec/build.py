@@ -124,7 +124,8 @@ def build_spec(spec: SpecV1 | Mapping[str, Any], file: str) -> m.Spec:
             scrape_interval=settings.scrape_interval, evaluation_interval=settings.evaluation_interval,
             scrape_timeout=settings.scrape_timeout, retention_time=settings.retention.time,
             retention_size=settings.retention.size, external_labels=dict(settings.external_labels),
-            runbook_base_url=settings.runbook_base_url),
+            runbook_base_url=settings.runbook_base_url,
+            kubernetes=m.KubernetesSettings(**settings.kubernetes.model_dump())),
         services=tuple(m.Service(
             name=s.name, title=s.title, description=s.description, port=s.port, metrics_path=s.metrics_path,
             scheme=s.scheme, health=s.health.model_dump(exclude_none=True), labels=dict(s.labels),

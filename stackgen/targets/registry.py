@@ -5,11 +5,12 @@ from __future__ import annotations
 from stackgen.errors import UsageError
 from stackgen.targets.base import Target
 from stackgen.targets.compose import COMPOSE
+from stackgen.targets.kubernetes import KUBERNETES
 from stackgen.targets.local import LOCAL
 
 __all__ = ["COMPOSE", "LOCAL", "TARGETS", "get_target"]
 
-TARGETS: dict[str, Target] = {t.name: t for t in (COMPOSE, LOCAL)}
+TARGETS: dict[str, Target] = {t.name: t for t in (COMPOSE, LOCAL, KUBERNETES)}
 
 
 def get_target(name: str) -> Target:

@@ -44,7 +44,7 @@ def test_help_names_values_and_shows_flags_bare_without_type_placeholders(cli, c
 
 
 def test_target_is_offered_as_a_choice_in_help(cli):
-    assert "--target [compose|local]" in cli("generate", "--help").output
+    assert "--target [compose|local|kubernetes]" in cli("generate", "--help").output
 
 
 USAGE_ERRORS = [

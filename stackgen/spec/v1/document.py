@@ -7,6 +7,7 @@ from pydantic import Field, Strict, StringConstraints
 from stackgen.spec.v1 import ApiVersion
 from stackgen.spec.v1.common import Bool, Duration, Format, LabelMap, Name, Port, SpecModel, Text
 from stackgen.spec.v1.dashboards import Dashboard
+from stackgen.spec.v1.kubernetes import KubernetesSettings
 from stackgen.spec.v1.routing import Routing
 from stackgen.spec.v1.rules import AlertGroup, RecordingRule, Threshold
 from stackgen.spec.v1.services import Exporter, Metric, Service, System
@@ -33,6 +34,8 @@ class Settings(SpecModel):
                                                                         "that leaves this Prometheus.")
     runbook_base_url: WebUrl | None = Field(default=None, description="Where the rendered MONITORING.md is published; "
                                                               "alerts link to their section there.")
+    kubernetes: KubernetesSettings = Field(default_factory=lambda: KubernetesSettings(),
+                                           description="How --target kubernetes renders for the Prometheus Operator.")
 
 
 class StackPorts(SpecModel):
