@@ -53,9 +53,14 @@ class HttpMetrics:
         # (method, route, status) -> (counter child, histogram child). Bounded: every part of the key is.
         self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
-    def record(self, scope: dict, status: int, elapsed: float) -> None:
-        """Record one ASGI request; the route is the one Starlette's router set on the scope it was given."""
-        self.record_request(scope["method"], getattr(scope.get("route"), "path", None), status, elapsed)
+    def record(self, scope: dict, status: int, elapsed: float, root_path: str = "") -> None:
+        """Record one ASGI request; the route is the one Starlette's router set on the scope it was given.
+
+        Starlette before 1.7 names no route on the scope, so the router's routes are matched again, against
+        the scope's `root_path` from before routing (a Mount moves it).
+        """
+        route = scope.get("route") or _matching_route(scope, root_path)
+        self.record_request(scope["method"], getattr(route, "path", None), status, elapsed)
 
     def record_request(self, method: str, template: str | None, status: int, elapsed: float) -> None:
         """Record one request: `template` is the matched route's template, None when no route matched."""
@@ -72,6 +77,24 @@ class HttpMetrics:
         kind = error_type(status)
         if kind is not None:
             self._error_children[kind].inc()
+
+
+def _matching_route(scope: dict, root_path: str) -> Any:
+    """The route Starlette's router picked for `scope` (a full match, else the first partial one), or None."""
+    router = scope.get("router")
+    if router is None:
+        return None
+    from starlette.routing import Match  # only here: a scope with a router comes from Starlette
+
+    before_routing = {**scope, "root_path": root_path}
+    partial = None
+    for route in router.routes:
+        match, _ = route.matches(before_routing)
+        if match is Match.FULL:
+            return route
+        if match is Match.PARTIAL and partial is None:
+            partial = route
+    return partial
 
 
 class HttpMetricsMiddleware:
@@ -94,6 +117,7 @@ class HttpMetricsMiddleware:
             await send(message)
 
         recorder = self._recorder
+        root_path = scope.get("root_path", "")
         recorder.in_progress += 1  # one event loop: no lock needed
         start = time.perf_counter()
         try:
@@ -101,4 +125,4 @@ class HttpMetricsMiddleware:
         finally:
             elapsed = time.perf_counter() - start
             recorder.in_progress -= 1
-            recorder.record(scope, status, elapsed)
+            recorder.record(scope, status, elapsed, root_path)
