@@ -65,13 +65,23 @@ def used_metrics(service: ServiceSpec) -> list[tuple[Declared, list[str]]]:
     return used
 
 
+def _refused_line(text: str) -> str | None:
+    """The first line the parser refuses on its own, quoted, in our words: the parser's differ between releases."""
+    for number, line in enumerate(text.splitlines(), 1):
+        try:
+            list(text_string_to_metric_families(line + "\n"))
+        except ValueError:
+            return f"line {number} is not a sample, a comment or # HELP/# TYPE: {line[:120]!r}"
+    return None
+
+
 def parse_exposition(text: str) -> dict[str, Exposed]:
     """The families of a Prometheus text exposition, by the name a spec declares them under."""
     exposed: dict[str, Exposed] = {}
     try:
         families = list(text_string_to_metric_families(text))
     except ValueError as exc:
-        raise ContractError(f"the metrics are not a Prometheus text exposition: {exc}") from None
+        raise ContractError(f"the metrics are not a Prometheus text exposition: {_refused_line(text) or exc}") from None
     for family in families:
         # the parser drops a counter's `_total`; the spec declares counters with it
         name = family.name + "_total" if family.type == "counter" else family.name

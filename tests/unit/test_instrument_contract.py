@@ -80,8 +80,9 @@ def test_every_problem_is_listed_at_once():
 
 def test_a_page_that_is_not_an_exposition_fails_with_a_clear_message():
     with pytest.raises(ContractError) as failure:
-        assert_metrics_contract(TASKQ, "api", exposition="<html>Not Found</html>")
-    assert str(failure.value) == "the metrics are not a Prometheus text exposition: invalid metric name:<html>Not Found</html>"
+        assert_metrics_contract(TASKQ, "api", exposition="# a proxy's error page\n<html>Not Found</html>")
+    assert str(failure.value) == ("the metrics are not a Prometheus text exposition: "
+                                  "line 2 is not a sample, a comment or # HELP/# TYPE: '<html>Not Found</html>'")
 
 
 def test_exactly_one_source_of_metrics_is_required():
