@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from support.cli import cli_runner
 
 # Cache bytecode even where PYTHONDONTWRITEBYTECODE is set: every run, each worker would otherwise rewrite the
 # asserts of every test module (hypothesis' too) and compile stackgen again, and so would every stackgen
@@ -47,15 +47,7 @@ def require_tool(name: str) -> str:
 
 @pytest.fixture
 def cli():
-    try:  # click before 8.2 (the oldest typer's) mixes stderr into stdout unless told not to
-        runner = CliRunner(mix_stderr=False)
-    except TypeError:
-        runner = CliRunner()
-
-    def invoke(*args: str, **kwargs):
-        return runner.invoke(app, [str(a) for a in args], catch_exceptions=False, **kwargs)
-
-    return invoke
+    return cli_runner(app)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
