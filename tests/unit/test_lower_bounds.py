@@ -7,7 +7,9 @@ a bound in one file and not the other fails here, before anyone runs the slow lo
 
 from __future__ import annotations
 
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -50,6 +52,18 @@ def lower_bound_drift(pyproject: str, constraints: str) -> list[str]:
             problems.append(f"{requirement.name}: pyproject.toml says >={bounds[0]}, "
                             f"constraints/lower-bounds.txt pins {pins[name]}")
     return problems
+
+
+def test_nesting_that_crashed_pyyaml_before_6_0_4_is_refused_with_a_located_message(tmp_path):
+    """Why PyYAML's bound is 6.0.4: older wheels' libyaml has no nesting cap, and composing this deep killed
+    the interpreter with a segmentation fault. Run as a process, so a crash fails the test, not the worker."""
+    spec = tmp_path / "deep.yaml"
+    spec.write_text("apiVersion: stackgen/v1\nsystem: " + "[" * 200_000 + "]" * 200_000 + "\n")
+    stackgen = Path(sys.executable).with_name("stackgen")
+    result = subprocess.run([str(stackgen), "validate", str(spec)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == (f"{spec}:2: system: invalid YAML: exceeded maximum nesting depth "
+                             "(a spec never needs this depth; check the brackets)\n")
 
 
 def test_every_runtime_dependency_is_pinned_at_its_lower_bound():
