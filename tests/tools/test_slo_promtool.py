@@ -13,11 +13,13 @@ from conftest import ROOT, require_tool
 
 from stackgen.model import Spec
 from stackgen.output.serialize import dump_yaml
+from stackgen.pipeline import load
 from stackgen.process.slo import SLO, BucketSLI, RatioSLI, expand_slos
 from stackgen.render.alert_tests import render_test_files
 from stackgen.render.rule_files import render_rule_files
 from stackgen.spec.loader import load_spec
 from stackgen.targets.layout import SLO_TESTS
+from stackgen.verify.spec_tests import run_spec_tests
 
 PATRONUS_SLOS = (
     SLO("dashboard", "api-availability", 99.9,
@@ -95,3 +97,23 @@ def test_a_wrong_slo_alert_fails_exactly_the_generated_case_that_covers_it(tmp_p
     tested = promtool("test", "rules", SLO_TESTS, cwd=folder)
     assert tested.returncode == 1, tested.stdout + tested.stderr
     assert set(_FAILED.findall(tested.stderr)) == {failing}, tested.stderr
+
+
+def test_stackgen_test_reports_failures_from_the_spec_file_and_the_slo_file_by_case():
+    spec = load().spec
+    own_alert, slo_group = spec.alerts[0], spec.alert_groups[-1]
+    page = slo_group.alerts[0]
+    broken_own = replace(own_alert, expr=own_alert.expr.replace("== 0", "== 2"))
+    broken_page = replace(page, expr=page.expr.replace("(14.4 * 0.001)", "(16 * 0.001)"))
+    kept = (spec.alert_groups[0], slo_group)  # one group of the spec's own is enough, and quicker
+    groups = tuple(replace(g, alerts=tuple(broken_own if a is own_alert else broken_page if a is page else a
+                                           for a in g.alerts)) for g in kept)
+    assert spec.routing is not None
+    broken = replace(spec, alert_groups=groups, routing=replace(spec.routing, tests=()))
+    results = run_spec_tests(broken)
+    assert len(results) == sum(len(a.tests) for g in kept for a in g.alerts)
+    failed = {r.name: r.detail for r in results if not r.ok}
+    assert set(failed) == {"DashboardDown (critical): an instance that stops answering for a minute pages",
+                           "DashboardApiAvailabilitySLOPage (critical): a steady 15x budget burn pages within 5m"}
+    assert all("alertname: DashboardDown" in d or "alertname: DashboardApiAvailabilitySLOPage" in d
+               for d in failed.values()), failed
