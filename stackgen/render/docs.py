@@ -18,8 +18,9 @@ from stackgen.process.slo_dashboard import slo_dashboard_uid
 from stackgen.process.slo_model import PAGE_WINDOWS, SLO, TICKET_WINDOWS, BucketSLI, BurnWindow, number
 from stackgen.process.slo_rules import exhausted_in, sli_queries
 from stackgen.render.compose import CONTAINER_PORTS, PASSWORD_FILE, secret_files
+from stackgen.render.rule_files import case_files
 from stackgen.targets.base import Placement
-from stackgen.targets.layout import COMPOSE_FILE, DEFAULT_OUT
+from stackgen.targets.layout import COMPOSE_FILE, DEFAULT_OUT, SLO_RULES, SLO_TESTS
 
 TEMPLATE = "MONITORING.md.j2"
 
@@ -180,6 +181,7 @@ def guide_data(spec: Spec, placement: Placement) -> dict:
         "receivers": receivers,
         "routes": _routes(routing.routes) if routing else [],
         "slos": [_slo(spec, s) for s in spec.slos],
+        "slo_rules": SLO_RULES, "slo_tests": next((f.path for f in case_files(spec) if f.path == SLO_TESTS), None),
     }
 
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from stackgen.model import Spec
+from stackgen.render.rule_files import rule_file_paths
 from stackgen.targets.base import Target
-from stackgen.targets.layout import ALERT_RULES, PROMETHEUS_CONFIG, RECORDING_RULES, folder_of, relative
-
-# Relative: Prometheus resolves them from the folder of prometheus.yml.
-RULE_FILES = tuple(relative(path, folder_of(PROMETHEUS_CONFIG)) for path in (RECORDING_RULES, ALERT_RULES))
+from stackgen.targets.layout import PROMETHEUS_CONFIG, folder_of, relative
 
 
 def _job(name: str, address: str, labels: dict, **options) -> dict:
@@ -40,6 +38,7 @@ def render_prometheus_config(spec: Spec, target: Target) -> dict:
     return {
         "global": global_,
         "alerting": {"alertmanagers": [{"static_configs": [{"targets": [target.component(spec, "alertmanager")]}]}]},
-        "rule_files": list(RULE_FILES),
+        # Relative: Prometheus resolves them from the folder of prometheus.yml.
+        "rule_files": [relative(path, folder_of(PROMETHEUS_CONFIG)) for path in rule_file_paths(spec)],
         "scrape_configs": jobs,
     }
