@@ -81,7 +81,7 @@ def _bargauge(panel: Panel, common: dict) -> g.Panel:
     panel_json = common.pop("extraJson")
     panel_json["options"] = {"reduceOptions": REDUCE_LAST, "displayMode": "gradient", "orientation": "horizontal",
                              "showUnfilled": True}
-    # grafanalib also writes the Grafana 6 `fieldOptions`; Grafana migrates them on load, so they say the same.
+    # grafanalib also writes the Grafana 6 `fieldOptions`; grafanalib_current removes them.
     return g.BarGauge(**common, extraJson=panel_json, format=panel.unit, decimals=panel.decimals,
                       min=panel.min, max=panel.max, calc="lastNotNull", thresholds=_steps(panel),
                       displayMode="gradient")
