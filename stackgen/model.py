@@ -231,10 +231,14 @@ class Row:
 @dataclass(frozen=True)
 class Variable:
     name: str
-    query: str
+    query: str  # a query variable's query; empty for the other types
     label: str = ""
     multi: bool = False
     include_all: bool = False
+    type: str = "query"  # query, custom or datasource
+    values: tuple[str, ...] = ()  # a custom variable's values
+    default: str = ""  # a custom variable's first pick
+    regex: str = ""
 
 
 @dataclass(frozen=True)
@@ -252,6 +256,11 @@ class Dashboard:
     @property
     def panels(self) -> tuple[Panel, ...]:
         return tuple(p for row in self.rows for p in row.panels)
+
+    @property
+    def datasource_variable(self) -> Variable | None:
+        """The spec's data source variable, which every panel reads; None: the renderer adds its own."""
+        return next((v for v in self.variables if v.type == "datasource"), None)
 
 
 @dataclass(frozen=True)

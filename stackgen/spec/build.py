@@ -84,7 +84,8 @@ def _dashboard(dashboard: d.Dashboard, thresholds: dict[str, m.Threshold], sub: 
     return m.Dashboard(
         uid=dashboard.uid, title=dashboard.title, description=dashboard.description, tags=dashboard.tags,
         refresh=dashboard.refresh, time_from=dashboard.time.from_, time_to=dashboard.time.to,
-        variables=tuple(m.Variable(v.name, v.query, v.label, v.multi, v.include_all) for v in dashboard.variables),
+        variables=tuple(m.Variable(v.name, v.query, v.label, v.multi, v.include_all, v.type, v.values, v.default,
+                                   v.regex) for v in dashboard.variables),
         rows=tuple(m.Row(row.title, tuple(_panel(p, thresholds, sub) for p in row.panels), row.collapsed)
                    for row in dashboard.rows))
 

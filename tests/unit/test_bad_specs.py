@@ -27,6 +27,7 @@ from stackgen.spec.yamlsource import parse_yaml
 
 BAD = ROOT / "tests" / "bad_specs"
 PATRONUS = (ROOT / "stackgen" / "specs" / "patronus.yaml").read_text()
+VARIABLE = "      - name: instance\n        label: Instance\n"  # the default spec's second dashboard variable
 
 
 @dataclass(frozen=True)
@@ -270,6 +271,32 @@ CASES = [
          "patronus.yaml:{line}: alert_groups[authentication].alerts[HighLoginFailureRate].summary: invalid template: "
          "'humanizePercent' is not a template function in '{{ $value | humanizePercent }}' "
          "(did you mean 'humanizePercentage'?)"),
+    # --- dashboard variables: each type needs its own keys ---
+    edit("a custom dashboard variable without values says how to list them", VARIABLE, "      - name: env\n"
+         "        type: custom\n" + VARIABLE, "patronus.yaml:{line}: dashboards[patronus-overview].variables[env]: "
+         "a custom variable needs 'values' (list the values offered, e.g. values: [prod, staging])"),
+    edit("a custom variable's default must be one of its values", VARIABLE, "      - name: env\n        type: custom\n"
+         "        values: [prod, staging]\n        default: prd\n" + VARIABLE,
+         "patronus.yaml:{line}: dashboards[patronus-overview].variables[env].default: default 'prd' is not one of the "
+         "values (did you mean 'prod'?)", line_offset=3),
+    edit("a query on a datasource variable does nothing and is refused", VARIABLE, "      - name: source\n"
+         "        type: datasource\n        query: prometheus\n" + VARIABLE, "patronus.yaml:{line}: "
+         "dashboards[patronus-overview].variables[source].query: 'query' does nothing in a datasource variable",
+         line_offset=2),
+    edit("a second datasource variable is refused", VARIABLE, "      - name: source\n        type: datasource\n"
+         "      - name: other\n        type: datasource\n" + VARIABLE, "patronus.yaml:{line}: dashboards[patronus-"
+         "overview].variables[other].type: a second datasource variable (every panel reads 'source'; remove this one)",
+         line_offset=3),
+    edit("a variable may not take the name of the data source variable", VARIABLE, "      - name: datasource\n"
+         "        type: custom\n        values: [a]\n" + VARIABLE, "patronus.yaml:{line}: dashboards[patronus-"
+         "overview].variables[datasource].name: 'datasource' names the data source variable stackgen adds"),
+    edit("a data source variable used as a value in PromQL is refused", VARIABLE, "      - name: source\n"
+         "        type: datasource\n      - name: node\n        query: label_values(up{job=\"$source\"}, instance)\n"
+         + VARIABLE, "patronus.yaml:{line}: dashboards[patronus-overview].variables[node].query: '$source' is the "
+         "data source variable: it picks where panels query, not a value in PromQL", line_offset=3),
+    edit("a variable type Grafana has but stackgen does not render is refused", VARIABLE, "      - name: step\n"
+         "        type: interval\n" + VARIABLE, "patronus.yaml:{line}: dashboards[patronus-overview].variables[step]"
+         ".type: 'interval' is not one of: query, custom, datasource", line_offset=1),
     edit("an undefined template variable suggests the right one",
          "summary: Patronus dashboard {{ $labels.instance }} is down",
          "summary: Patronus dashboard {{ $label.instance }} is down",
