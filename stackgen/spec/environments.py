@@ -86,7 +86,7 @@ def read_environment(path: Path | None, env: str | None) -> Source:
     if env not in known:
         have = f"known environments: {', '.join(known)}" if known else "it has none"
         raise UsageError(f"unknown environment '{env}' for {path}: {have} "
-                         f"(an environment is an overlay file beside the spec: {overlay_path(path, env).name})")
+                         f"(environment NAME is the overlay file {overlay_path(path, 'NAME').name} beside the spec)")
     overlay = read_source(overlay_path(path, env))
     return merge_sources(base, overlay)
 
@@ -189,7 +189,8 @@ class _Merge:
         found = [i for i, b in enumerate(base) if b[key] == item[key]
                  and all(b.get(k) == item[k] for k in NARROWING_KEYS if k in item)]
         if len(found) > 1:
-            keys = " or ".join(k for k in NARROWING_KEYS if all(k in base[i] for i in found)) or "another key"
+            telling = [k for k in NARROWING_KEYS if len({str(base[i].get(k)) for i in found}) == len(found)]
+            keys = " or ".join(telling) or "another key"
             raise self._error(path, f"{key} '{item[key]}' matches {len(found)} items of the base spec",
                               f"add {keys} to say which one")
         return found[0] if found else None
