@@ -15,6 +15,7 @@ from conftest import ROOT, SPECS, snapshot
 from stackgen.pipeline import build, load
 from stackgen.spec.environments import base_of, environments_of, overlay_path
 
+
 @pytest.fixture
 def project(tmp_path, monkeypatch) -> Path:
     """A folder holding taskq.yaml and its staging and production overlays, as the working directory."""
