@@ -36,15 +36,26 @@ def validate(
         _validate_for_machines(given, strict, output_format, env)
 
 
+def _as_spec(spec: Optional[Path], env: Optional[str]) -> tuple[Optional[Path], Optional[str]]:
+    """An overlay file given as a spec (pre-commit passes every changed YAML file) is checked as what it is:
+    its spec's environment. `--env` given, every file is taken as a spec."""
+    from stackgen.spec.environments import overlay_of
+
+    found = overlay_of(spec) if spec is not None and env is None else None
+    return found if found else (spec, env)
+
+
 def _validate_text(given: list[Optional[Path]], strict: bool, env: Optional[str]) -> None:
     exit_code = 0
     for spec in given:  # several at once, as pre-commit passes them; every one is reported
+        path, spec_env = _as_spec(spec, env)
         try:
-            model = load_located(spec, strict, env).spec
+            model = load_located(path, strict, spec_env).spec
         except typer.Exit as failed:
             exit_code = max(exit_code, failed.exit_code)
             continue
-        name = f"{spec or model.file}" + (f" (environment {env})" if env else "")
+        of = f" of {path}" if path != spec else ""
+        name = f"{spec or model.file}" + (f" (environment {spec_env}{of})" if spec_env else "")
         typer.echo(f"{name}: ok ({len(model.metrics)} metrics, {len(model.alerts)} alerts, "
                    f"{len(model.recording_rules)} recording rules, {len(model.dashboards)} dashboards)")
     if exit_code:
@@ -58,8 +69,9 @@ def _validate_for_machines(given: list[Optional[Path]], strict: bool, output_for
     reports, exit_code = [], 0
     for spec in given:
         file = str(spec) if spec else "the built-in example"  # replaced by the spec's own name once loaded
+        path, spec_env = _as_spec(spec, env)
         try:
-            loaded = pipeline.load([spec], strict, env)
+            loaded = pipeline.load([path], strict, spec_env)
         except SpecError as exc:
             file = exc.issues[0].file if exc.issues else file
             reports.append(SpecReport(file, False, tuple(Finding(i, "error") for i in exc.issues)))

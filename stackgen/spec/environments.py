@@ -64,11 +64,17 @@ def environments_of(spec: Path) -> list[str]:
     return sorted(n for n in names if ENV_NAME.match(n))
 
 
-def base_of(path: Path) -> Path | None:
-    """The spec that `path` is an overlay of (`taskq.production.yaml` -> `taskq.yaml` beside it), or None."""
+def overlay_of(path: Path) -> tuple[Path, str] | None:
+    """(spec, environment) when `path` is an overlay (`taskq.production.yaml` beside `taskq.yaml`), else None."""
     stem, dot, env = path.stem.rpartition(".")
     base = path.with_name(f"{stem}{path.suffix}")
-    return base if dot and ENV_NAME.match(env) and "." not in stem and base.is_file() else None
+    return (base, env) if dot and ENV_NAME.match(env) and "." not in stem and base.is_file() else None
+
+
+def base_of(path: Path) -> Path | None:
+    """The spec that `path` is an overlay of, or None: an overlay is part of its spec, never a spec of its own."""
+    found = overlay_of(path)
+    return found[0] if found else None
 
 
 def read_environment(path: Path | None, env: str | None) -> Source:
