@@ -182,3 +182,27 @@ def test_an_environment_renders_the_same_bytes_every_time_and_leaves_the_spec_al
     for overlay in project.glob("taskq.*.yaml"):
         overlay.unlink()
     assert base == build(load([Path("taskq.yaml")])).files  # the spec alone renders as if it had no overlays
+
+
+def test_validate_checks_an_overlay_file_as_its_specs_environment(project, cli):
+    result = cli("validate", "taskq.yaml", "taskq.production.yaml", "taskq.staging.yaml")
+    assert result.exit_code == 0, result.stderr
+    assert [line.split(": ok")[0] for line in result.stdout.splitlines()] == [
+        "taskq.yaml", "taskq.production.yaml (environment production of taskq.yaml)",
+        "taskq.staging.yaml (environment staging of taskq.yaml)"]
+    overlay = project / "taskq.staging.yaml"
+    overlay.write_text(overlay.read_text().replace("value: 100", "value: many"))
+    failed = cli("validate", "taskq.staging.yaml")
+    assert failed.exit_code == 2
+    assert failed.stderr.startswith(f"taskq.staging.yaml:{line_of(overlay, 'value: many')}: "
+                                    "thresholds.queue_backlog_jobs.value: expected a number, got 'many'")
+
+
+def test_the_local_stack_serves_the_environment_it_runs(project, tmp_path):
+    from stackgen.local.runner import Binaries, plan_stack
+
+    spec = load([Path("taskq.yaml")], env="staging").spec
+    plan = plan_stack(spec, "taskq.yaml", Binaries("/bin/false", "/bin/false", None), tmp_path / "run", env="staging")
+    services = [c.command for c in plan if "serve" in c.command]
+    assert services and all(c[c.index("serve") + 1:c.index("serve") + 4] == ["taskq.yaml", "--env", "staging"]
+                            for c in services)
