@@ -21,13 +21,13 @@ from stackgen.output.writer import check_artifacts, write_artifacts, write_scrat
 from stackgen.process import Processor, apply
 from stackgen.process.slo import expand_spec_slos
 from stackgen.render.stack import render_documents
-from stackgen.spec.environments import read_environment
+from stackgen.spec.environments import overlay_of, read_environment
 from stackgen.spec.lint import build_linted
 from stackgen.targets.base import Placement, Target
 from stackgen.targets.layout import DEFAULT_OUT
 from stackgen.targets.registry import get_target
 
-__all__ = ["STANDING", "Loaded", "Processor", "build", "check", "default_out", "load", "place", "prepare",
+__all__ = ["STANDING", "Loaded", "Processor", "as_environment", "build", "check", "default_out", "load", "place", "prepare",
            "render_stack", "write", "write_scratch"]
 
 
@@ -60,6 +60,13 @@ def load(paths: Sequence[Path | None] = (), strict: bool = False, env: str | Non
     path = given[0] if given else None
     spec, warnings = build_linted(read_environment(path, env), strict)
     return Loaded(apply(spec, STANDING), tuple(warnings), path, env)
+
+
+def as_environment(path: Path | None) -> tuple[Path | None, str | None]:
+    """(spec, environment) for an overlay file (`taskq.production.yaml` beside `taskq.yaml`), (path, None) for a
+    spec: what a file named on the command line is, for a command that checks every file it is given."""
+    found = overlay_of(path) if path is not None else None
+    return found if found else (path, None)
 
 
 def default_out(env: str | None) -> Path:

@@ -39,10 +39,9 @@ def validate(
 def _as_spec(spec: Optional[Path], env: Optional[str]) -> tuple[Optional[Path], Optional[str]]:
     """An overlay file given as a spec (pre-commit passes every changed YAML file) is checked as what it is:
     its spec's environment. `--env` given, every file is taken as a spec."""
-    from stackgen.spec.environments import overlay_of
+    from stackgen import pipeline
 
-    found = overlay_of(spec) if spec is not None and env is None else None
-    return found if found else (spec, env)
+    return pipeline.as_environment(spec) if env is None else (spec, env)
 
 
 def _validate_text(given: list[Optional[Path]], strict: bool, env: Optional[str]) -> None:
