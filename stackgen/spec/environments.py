@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from stackgen.errors import SpecError, SpecIssue, UsageError
 from stackgen.spec.loader import read_source
-from stackgen.spec.yamlsource import NAME_KEYS, Source, format_path
+from stackgen.spec.yamlsource import NAME_KEYS, Source, _collector_paused, format_path
 
 ENV_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 NARROWING_KEYS = ("severity", "service")  # what tells items of one name apart in the spec's lists
@@ -104,7 +104,8 @@ def merge_sources(base: Source, overlay: Source) -> LayeredSource:
                                        "e.g. 'thresholds: {queue_backlog_jobs: 5000}'")])
     layers = (*getattr(base, "layers", (base.file,)), overlay.file)
     out = LayeredSource(base.file, None, layers=layers)
-    out.data = _Merge(base, overlay, out).value(base.data, (), overlay.data, (), ())
+    with _collector_paused():  # as while parsing: the result is a tree of fresh objects that all survive
+        out.data = _Merge(base, overlay, out).value(base.data, (), overlay.data, (), ())
     return out
 
 

@@ -6,7 +6,10 @@ Each test works on a copy of specs/taskq.yaml and its overlays in a temporary fo
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -206,3 +209,18 @@ def test_the_local_stack_serves_the_environment_it_runs(project, tmp_path):
     services = [c.command for c in plan if "serve" in c.command]
     assert services and all(c[c.index("serve") + 1:c.index("serve") + 4] == ["taskq.yaml", "--env", "staging"]
                             for c in services)
+
+
+def test_an_environment_renders_the_same_bytes_under_two_hash_seeds(project):
+    """A merge that iterated a set would order keys by string hash: two processes with different seeds show it."""
+    runs = {}
+    for seed in ("1", "2"):
+        command = [str(Path(sys.executable).with_name("stackgen")), "generate", "taskq.yaml", "--env", "production",
+                   "--out", f"seed-{seed}/generated"]
+        runs[seed] = subprocess.Popen(command, env={**os.environ, "PYTHONHASHSEED": seed}, cwd=project,
+                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for process in runs.values():
+        output, _ = process.communicate(timeout=120)
+        assert process.returncode == 0, output
+    first, second = (snapshot(project / f"seed-{seed}" / "generated") for seed in runs)
+    assert first and first == second
