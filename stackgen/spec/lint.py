@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from stackgen.errors import SpecError, SpecIssue
 from stackgen.model import Spec
-from stackgen.spec.loader import check_typed, read_source
+from stackgen.spec.loader import built, check_typed, read_source
 from stackgen.spec.yamlsource import Source
 
 if TYPE_CHECKING:
@@ -102,10 +102,8 @@ def load_linted(path: str | Path | None, strict: bool = False) -> tuple[Spec, li
 
 def build_linted(source: Source, strict: bool = False) -> tuple[Spec, list[SpecIssue]]:
     """A parsed spec checked, linted and built: (spec, warnings); see `load_linted`."""
-    from stackgen.spec.build import build_spec
-
     typed = check_typed(source)
     findings = lint_spec(source, typed)
     if strict and findings:
         raise SpecError(findings)
-    return build_spec(typed, source.file), findings
+    return built(source, typed), findings
