@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from stackgen.cli.common import SpecArg, StrictOption, guarded, load_linted, require_serve_extra
+from stackgen.cli.common import EnvOption, SpecArg, StrictOption, guarded, load_linted, require_serve_extra
 
 if TYPE_CHECKING:  # the runner is imported when the command runs, so `--help` stays quick
     from stackgen.local.runner import Component, LocalStack
@@ -33,13 +33,14 @@ def up_command(
     data_dir: Optional[Path] = typer.Option(None, help="Keep configs, data and logs here (default: a "
                                                       "temporary folder, removed on exit)."),
     strict: bool = StrictOption,
+    env: Optional[str] = EnvOption,
 ) -> None:
     """Run the service, Prometheus, Alertmanager and a webhook sink locally; Ctrl-C stops them all."""
     from stackgen import pipeline, process
     from stackgen.local.runner import LocalStack, find_binaries, missing_exporter_hint, plan_stack
 
     require_serve_extra("up")  # the stack's service is `stackgen serve`
-    loaded = load_linted(spec, strict)
+    loaded = load_linted(spec, strict, env)
     binaries = guarded(lambda: find_binaries(prometheus, alertmanager, node_exporter))
     processors: list[process.Processor] = []
     if loaded.spec.exporters and not binaries.node_exporter:
@@ -51,7 +52,7 @@ def up_command(
     with tempfile.TemporaryDirectory(prefix="stackgen-up-") as tmp:
         workdir = data_dir or Path(tmp)
         stack = LocalStack(guarded(lambda: plan_stack(model, str(loaded.path) if loaded.path else None, binaries, workdir,
-                                                      faults, tick)))
+                                                      faults, tick, env)))
         _run(stack, workdir)
 
 

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from stackgen.cli.common import SpecArg, StrictOption, guarded, load_linted
+from stackgen.cli.common import EnvOption, SpecArg, StrictOption, guarded, load_linted
 
 
 def verify_command(
@@ -23,6 +23,7 @@ def verify_command(
         None, help="Alertmanager binary (default: prometheus-alertmanager or alertmanager on PATH)."),
     node_exporter: Optional[str] = typer.Option(None, help="Node exporter binary (default: on PATH)."),
     strict: bool = StrictOption,
+    env: Optional[str] = EnvOption,
 ) -> None:
     """Prove the spec live: each alert fires, reaches exactly its receivers, and resolves; each panel has data.
 
@@ -34,7 +35,7 @@ def verify_command(
     from stackgen.verify.report import render_report, table
     from stackgen.verify.tools import find_tool
 
-    loaded = load_linted(spec, strict)
+    loaded = load_linted(spec, strict, env)
     if report is not None:
         guarded(lambda: render_report_check(report))
     binaries = guarded(lambda: find_binaries(prometheus, alertmanager, node_exporter))

@@ -74,8 +74,9 @@ def find_binaries(prometheus: str | None = None, alertmanager: str | None = None
 
 
 def plan_stack(spec: Spec, spec_path: str | None, binaries: Binaries, workdir: Path,
-               faults: bool = False, tick: float | None = None) -> list[Component]:
-    """Render `spec` for the local target into `workdir` and list the processes that run it."""
+               faults: bool = False, tick: float | None = None, env: str | None = None) -> list[Component]:
+    """Render `spec` for the local target into `workdir` and list the processes that run it; the services serve
+    `spec_path` with the overlay of environment `env`, as `spec` was loaded."""
     for service in spec.services:  # a metric the service cannot serve is the spec's problem, not a start failure
         SpecMetrics(served_metrics(spec, service.name))
     config = write_scratch(render_stack(spec, LOCAL), workdir)
@@ -85,6 +86,7 @@ def plan_stack(spec: Spec, spec_path: str | None, binaries: Binaries, workdir: P
     out: list[Component] = []
     for service in spec.services:
         command = [sys.executable, "-m", "stackgen", "serve", *([spec_path] if spec_path else []),
+                   *(["--env", env] if env else []),
                    "--service", service.name, "--host", HOST, "--port", str(service.port),
                    *(["--faults"] if faults else []),
                    *(["--tick", f"{tick:g}"] if tick else [])]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from pathlib import PurePosixPath
 
 import jinja2
 
@@ -19,6 +20,7 @@ from stackgen.process.slo_model import PAGE_WINDOWS, SLO, TICKET_WINDOWS, Bucket
 from stackgen.process.slo_rules import exhausted_in, sli_queries
 from stackgen.render.compose import CONTAINER_PORTS, PASSWORD_FILE, secret_files
 from stackgen.render.rule_files import case_files
+from stackgen.spec.environments import overlay_path
 from stackgen.targets.base import Placement
 from stackgen.targets.layout import COMPOSE_FILE, DEFAULT_OUT, SLO_RULES, SLO_TESTS
 
@@ -142,7 +144,9 @@ def generate_command(placement: Placement) -> str:
     words = ["stackgen", "generate"]
     if placement.spec is not None:  # None: the embedded example, what `stackgen generate` renders
         words.append(placement.spec)
-    if placement.out_name != DEFAULT_OUT:
+    if placement.environment:  # its default folder is not relative to here, so --out is always given
+        words += ["--env", placement.environment]
+    if placement.out_name != DEFAULT_OUT or placement.environment:
         words += ["--out", placement.out_name]
     return shlex.join(words)
 
@@ -159,7 +163,8 @@ def guide_data(spec: Spec, placement: Placement) -> dict:
             used_by.setdefault(alert.threshold, []).append(f"{alert.name} ({alert.severity})")
     return {
         "spec": spec, "compose_file": COMPOSE_FILE, "password_file": PASSWORD_FILE,
-        "generate": generate_command(placement),
+        "generate": generate_command(placement), "environment": placement.environment,
+        "overlay": overlay_path(PurePosixPath(spec.file), placement.environment).name if placement.environment else "",
         "secrets": [{"file": s.source[2:], "target": s.target, "receivers": ", ".join(s.receivers),
                      "what": SECRET_WHAT.get(_secret_key(routing.receivers if routing else (), s.target), "the secret")}
                     for s in secret_files(spec)],

@@ -97,7 +97,11 @@ def lint_spec(source: Source, spec: SpecV1) -> list[SpecIssue]:
 
 def load_linted(path: str | Path | None, strict: bool = False) -> tuple[Spec, list[SpecIssue]]:
     """`load_spec` plus the naming lint: (spec, warnings), or a SpecError when `strict` and lint finds any."""
-    source = read_source(path)
+    return build_linted(read_source(path), strict)
+
+
+def build_linted(source: Source, strict: bool = False) -> tuple[Spec, list[SpecIssue]]:
+    """A parsed spec checked, linted and built: (spec, warnings); see `load_linted`."""
     typed = check_typed(source)
     findings = lint_spec(source, typed)
     if strict and findings:

@@ -44,6 +44,7 @@ class Placement:
 
     out_name: str = DEFAULT_OUT
     spec: str | None = None
+    environment: str | None = None  # the --env the spec was rendered with; its overlay sits beside `spec`
 
 
 class Target(Protocol):

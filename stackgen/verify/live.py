@@ -71,7 +71,8 @@ def start_stack(loaded: Loaded, options: VerifyOptions, workdir: Path, progress:
     for attempt in range(1, START_ATTEMPTS + 1):
         model = on_free_ports(base)
         stack = LocalStack(plan_stack(model, str(loaded.path) if loaded.path else None, options.binaries,
-                                      workdir / f"run{attempt}", faults=True, tick=options.tick))
+                                      workdir / f"run{attempt}", faults=True, tick=options.tick,
+                                      env=loaded.environment))
         try:
             stack.start(lambda c: progress(f"ready  {c.name:14} {c.url}"), timeout=options.start_timeout)
             return model, stack
@@ -173,5 +174,6 @@ def verify(loaded: Loaded, options: VerifyOptions, progress: Progress = lambda l
         finally:
             stack.stop()
     name = loaded.path.name if loaded.path else f"{loaded.spec.file} (embedded)"
+    name += f" (environment {loaded.environment})" if loaded.environment else ""
     return Report(name, tuple(alerts.values()), tuple(panels), time.monotonic() - began, tuple(inhibitions),
                   tuple(problems))
