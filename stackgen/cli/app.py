@@ -110,6 +110,7 @@ app.command(cls=StackgenCommand)(codegen.codegen)
 import_app = typer.Typer(cls=StackgenGroup, no_args_is_help=True, rich_markup_mode=None,
                          help="Adopt existing monitoring files as a spec.")
 import_app.command("rules", cls=StackgenCommand)(import_.import_rules_command)
+import_app.command("alertmanager", cls=StackgenCommand)(import_.import_alertmanager_command)
 app.add_typer(import_app, name="import")
 
 

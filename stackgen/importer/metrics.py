@@ -26,18 +26,18 @@ class Usage:
     counted: frozenset[str]
 
 
-def usage_of(expr: str) -> Usage:
-    """What `expr` (valid PromQL) selects and how; the caller has parsed it once already."""
+def usage_of(tree: Any) -> Usage:
+    """What a parsed expression selects, and of what it takes a counter function."""
     counted: set[str] = set()
 
     def visit(node: Any) -> bool:
         if isinstance(node, pp.Call) and node.func.name in COUNTER_FUNCTIONS:
             for arg in node.args:
-                counted.update(promql.metric_names(str(arg)))
+                counted.update(promql.metric_names_in(arg))
         return True
 
-    pp.walk(promql.parse(expr), visit)
-    return Usage(frozenset(promql.metric_names(expr)), frozenset(counted))
+    pp.walk(tree, visit)
+    return Usage(frozenset(promql.metric_names_in(tree)), frozenset(counted))
 
 
 def _declaration(name: str, kind: str, why: str) -> dict[str, Any]:

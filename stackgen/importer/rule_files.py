@@ -14,6 +14,7 @@ from typing import Any
 
 from stackgen import promql
 from stackgen.errors import SpecError, SpecIssue
+from stackgen.importer.metrics import Usage, usage_of
 from stackgen.spec.loader import read_source
 from stackgen.spec.yamlsource import Source
 
@@ -28,6 +29,7 @@ class RawRule:
 
     data: dict[str, Any]
     where: str  # file:line
+    usage: Usage  # the series its expression reads
 
     @property
     def name(self) -> str:
@@ -54,7 +56,7 @@ class _Reader:
         return f"{self.source.file}:{self.source.line(path)}"
 
     def groups(self) -> list[RawGroup]:
-        data, root = self.source.data, ("groups",)
+        data, root = self.source.data, ("groups",)  # type: tuple[Any, tuple[str, ...]]
         if isinstance(data, dict) and data.get("kind") == "PrometheusRule" and isinstance(data.get("spec"), dict):
             data, root = data["spec"], ("spec", "groups")
         if not isinstance(data, dict) or not isinstance(data.get("groups"), list):
@@ -94,11 +96,11 @@ class _Reader:
             self.add(path + ("expr",), "a rule needs an 'expr:' of PromQL")
             return None
         try:
-            promql.parse(str(raw["expr"]))
+            tree = promql.parse(str(raw["expr"]))
         except promql.PromQLSyntaxError as exc:
             self.add(path + ("expr",), f"invalid PromQL: {exc}", "Prometheus refuses the file as it is")
             return None
-        return RawRule(raw, self.where(path))
+        return RawRule(raw, self.where(path), usage_of(tree))
 
 
 def read_rule_files(paths: Sequence[Path]) -> list[RawGroup]:

@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stackgen.errors import SpecError, SpecIssue
+from stackgen.errors import SpecError
 from stackgen.importer.groups import GroupMapper, Mapped
-from stackgen.importer.metrics import infer_metrics, usage_of
+from stackgen.importer.metrics import infer_metrics
 from stackgen.importer.report import Report
 from stackgen.importer.rule_files import RawGroup, read_rule_files
-from stackgen.output.serialize import yaml_text
 from stackgen.spec.loader import check_typed
-from stackgen.spec.yamlsource import Source, format_path, parse_yaml
+from stackgen.spec.yamlsource import Source
 
 API_VERSION = "stackgen/v1"
 
@@ -47,7 +46,7 @@ def _assemble(groups: list[RawGroup], base: Base, left_out: set[str], report: Re
         mapper.add(group, left_out)
     mapped = mapper.mapped
     records = {r["record"] for g in old_recording + mapped.recording_groups for r in g["rules"]}
-    usages = [usage_of(str(rule.data["expr"])) for _, rule in mapped.placements]
+    usages = [rule.usage for _, rule in mapped.placements]
     metrics = infer_metrics(usages, base.known_metrics | records)
     spec = {"apiVersion": API_VERSION, **{k: v for k, v in data.items() if k != "apiVersion"}}
     for key, new in (("metrics", metrics), ("recording_groups", mapped.recording_groups),
@@ -57,15 +56,12 @@ def _assemble(groups: list[RawGroup], base: Base, left_out: set[str], report: Re
     return spec, mapped
 
 
-def _rule_of(issue: SpecIssue, source: Source, mapped: Mapped) -> str | None:
-    """The `where` of the imported rule an issue is about, or None when it is about no imported rule."""
-    best: tuple[int, str] | None = None
-    for path, rule in mapped.placements:
-        line = source.line(path) or 0
-        if issue.line and line <= issue.line and issue.path.startswith(format_path(path, source.data)):
-            if best is None or line > best[0]:
-                best = (line, rule.where)
-    return best[1] if best else None
+def _checkable(spec: dict[str, Any], mapped: Mapped, out_name: str) -> Source:
+    """The spec as the checks read it, each imported rule's paths on a line of its own: an issue's line says
+    which rule it is about, without writing and reading back the text."""
+    lines: dict[tuple, int] = {(): 0}
+    lines.update({path: i + 1 for i, (path, _) in enumerate(mapped.placements)})
+    return Source(out_name, spec, lines)
 
 
 def _count(report: Report, mapped: Mapped, metrics: int, files: int) -> None:
@@ -84,12 +80,12 @@ def import_rules(paths: Sequence[Path], base: Base | None = None, out_name: str 
     while True:
         report = Report()
         spec, mapped = _assemble(groups, base, set(refused), report)
-        source = parse_yaml(yaml_text(spec).encode("utf-8"), out_name)
         try:
-            check_typed(source)
+            check_typed(_checkable(spec, mapped, out_name))
             break
         except SpecError as exc:
-            found = [(issue, _rule_of(issue, source, mapped)) for issue in exc.issues]
+            found = [(issue, mapped.placements[issue.line - 1][1].where if issue.line else None)
+                     for issue in exc.issues]
             unplaced = [issue for issue, where in found if where is None]
             if unplaced:  # about the base spec, or nothing a rule can be left out for
                 raise SpecError(unplaced) from None

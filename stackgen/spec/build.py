@@ -116,7 +116,7 @@ def system_name(spec: SpecV1, file: str) -> str:
 
 
 def _recording_rules(spec: SpecV1, sub: Substitute) -> tuple[m.RecordingRule, ...]:
-    grouped = [(None, rule) for rule in spec.recording_rules]
+    grouped: list[tuple[str | None, rules.RecordingRule]] = [(None, rule) for rule in spec.recording_rules]
     grouped += [(group.name, rule) for group in spec.recording_groups for rule in group.rules]
     return tuple(m.RecordingRule(x.record, sub(x.expr), dict(x.labels), x.description, group) for group, x in grouped)
 

@@ -178,10 +178,10 @@ def check_rules(c: Checker) -> None:
     keys = []
     for gi, group in enumerate(groups):
         for ai, alert in enumerate(group.alerts):
-            path: SpecPath = ("alert_groups", gi, "alerts", ai)
+            at: SpecPath = ("alert_groups", gi, "alerts", ai)
             labels = {**alert.labels, "severity": alert.severity, **({"service": alert.service} if alert.service else {})}
-            keys.append((path + ("name",), _identity(alert.name, labels)))
-            check_alert(c, path, alert)
+            keys.append((at + ("name",), _identity(alert.name, labels)))
+            check_alert(c, at, alert)
     c.unique(keys, "alert (name and labels)")
 
 
@@ -280,7 +280,11 @@ def check_routing(c: Checker) -> None:
 
 
 def check_services(c: Checker) -> None:
-    services = c.spec.services
+    services, spec = c.spec.services, c.spec
+    if not (services or spec.exporters or spec.recording_rules or spec.recording_groups or spec.alert_groups
+            or spec.routing or spec.slos or spec.dashboards):
+        c.add((), "the spec declares nothing to monitor or alert on",
+              "add 'services:', or rules and alerts; `stackgen import rules FILE` writes them from rule files")
     c.unique(((("services", i, "name"), s.name) for i, s in enumerate(services)), "service")
     names: list[tuple[SpecPath, str]] = [(("services", i, "name"), s.name) for i, s in enumerate(services)]
     names += [(("exporters", i), e.name) for i, e in enumerate(c.spec.exporters)]

@@ -15,9 +15,9 @@ from pathlib import Path
 import promql_parser
 import pytest
 import yaml
+from typer.testing import CliRunner
 
 from stackgen.cli.app import app
-from typer.testing import CliRunner
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "import"
 RULE_FILES = sorted(FIXTURES.glob("*.rules.yaml"))

@@ -55,6 +55,14 @@ def test_a_rules_only_spec_validates_strictly(text: str, tmp_path: Path, cli) ->
     assert result.stderr == ""
 
 
+def test_a_spec_that_declares_nothing_is_refused(tmp_path: Path, cli) -> None:
+    spec = tmp_path / "empty.yaml"
+    spec.write_text(_spec(""))
+    result = cli("validate", spec)
+    assert result.exit_code == 2
+    assert "empty.yaml:1: the spec declares nothing to monitor or alert on (add 'services:'" in result.stderr
+
+
 def test_recording_groups_render_with_their_interval_and_limit(tmp_path: Path, cli) -> None:
     spec = tmp_path / "jobs.yaml"
     spec.write_text(RECORD_TWICE)
