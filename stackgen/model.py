@@ -77,6 +77,16 @@ class RecordingRule:
     expr: str
     labels: dict[str, str] = field(default_factory=dict)
     description: str = ""
+    group: str | None = None  # a RecordingGroup's name; None: the spec's own <system>-recording group
+
+
+@dataclass(frozen=True)
+class RecordingGroup:
+    """A named group of recording rules; its rules are the spec's recording rules that name it."""
+
+    name: str
+    interval: str | None = None
+    limit: int | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +141,7 @@ class AlertGroup:
     title: str
     alerts: tuple[Alert, ...]
     interval: str | None = None
+    limit: int | None = None
 
 
 @dataclass(frozen=True)
@@ -315,6 +326,7 @@ class Spec:
     dashboards: tuple[Dashboard, ...]
     stack: Stack
     slos: tuple[SLO, ...] = ()  # expanded into rules, alerts and a dashboard by process.slo; the guide reads them
+    recording_groups: tuple[RecordingGroup, ...] = ()  # named groups; their rules are in recording_rules
 
     def runbook_link(self, alert: Alert) -> str | None:
         """The alert's own runbook URL, else its section of the guide where the spec says it is published.

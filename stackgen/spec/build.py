@@ -6,6 +6,7 @@ Defaults are the typed models' own; this module only changes shape.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -107,6 +108,20 @@ def build_slo(spec_slo: s.SLO) -> slo.SLO:
             page_name=alerting.page.name, ticket_name=alerting.ticket.name, tests=alerting.tests))
 
 
+def system_name(spec: SpecV1, file: str) -> str:
+    """The system's name; a rules-only spec without `system:` is named after its file (`node.rules.yaml` -> `node`)."""
+    if spec.system is not None:
+        return spec.system.name
+    stem = os.path.basename(file).split(".")[0].lower()
+    return re.sub(r"^[^a-z]+", "", re.sub(r"[^a-z0-9_-]+", "-", stem)).strip("-_")[:63] or "rules"
+
+
+def _recording_rules(spec: SpecV1, sub: Substitute) -> tuple[m.RecordingRule, ...]:
+    grouped: list[tuple[str | None, rules.RecordingRule]] = [(None, rule) for rule in spec.recording_rules]
+    grouped += [(group.name, rule) for group in spec.recording_groups for rule in group.rules]
+    return tuple(m.RecordingRule(x.record, sub(x.expr), dict(x.labels), x.description, group) for group, x in grouped)
+
+
 def build_spec(spec: SpecV1 | Mapping[str, Any], file: str) -> m.Spec:
     """The domain model of a checked spec; `file` is the spec's path, of which the model keeps the base name."""
     if not isinstance(spec, SpecV1):
@@ -119,8 +134,9 @@ def build_spec(spec: SpecV1 | Mapping[str, Any], file: str) -> m.Spec:
 
     settings, stack = spec.settings, spec.stack
     return m.Spec(
-        file=os.path.basename(file), name=spec.system.name, title=spec.system.title,
-        description=spec.system.description,
+        file=os.path.basename(file), name=system_name(spec, file),
+        title=spec.system.title if spec.system else system_name(spec, file),
+        description=spec.system.description if spec.system else "",
         settings=m.Settings(
             scrape_interval=settings.scrape_interval, evaluation_interval=settings.evaluation_interval,
             scrape_timeout=settings.scrape_timeout, retention_time=settings.retention.time,
@@ -136,10 +152,10 @@ def build_spec(spec: SpecV1 | Mapping[str, Any], file: str) -> m.Spec:
             name=x.name, type=x.type, help=x.help, labels=x.labels, buckets=x.buckets, group=x.group, unit=x.unit,
             reference_name=x.reference_name, service=x.service) for x in spec.metrics),
         thresholds=thresholds,
-        recording_rules=tuple(m.RecordingRule(x.record, sub(x.expr), dict(x.labels), x.description)
-                              for x in spec.recording_rules),
-        alert_groups=tuple(m.AlertGroup(g.name, g.title, tuple(_alert(a, g.name, sub) for a in g.alerts), g.interval)
-                           for g in spec.alert_groups),
+        recording_rules=_recording_rules(spec, sub),
+        recording_groups=tuple(m.RecordingGroup(g.name, g.interval, g.limit) for g in spec.recording_groups),
+        alert_groups=tuple(m.AlertGroup(g.name, g.title, tuple(_alert(a, g.name, sub) for a in g.alerts), g.interval,
+                                        g.limit) for g in spec.alert_groups),
         routing=_routing(spec.routing),
         dashboards=tuple(_dashboard(x, thresholds, sub) for x in spec.dashboards),
         slos=tuple(build_slo(x) for x in spec.slos),

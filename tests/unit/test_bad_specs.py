@@ -397,10 +397,10 @@ CASES = [
     edit("a metric declared twice", "  - name: sdwan_paths_active\n",
          "  - name: sdwan_paths\n    type: gauge\n    help: Again.\n  - name: sdwan_paths_active\n",
          "patronus.yaml:{line}: metrics[sdwan_paths].name: duplicate metric 'sdwan_paths' (first defined on line"),
-    edit("an alert with the same name and severity twice", "      - name: HighPolicyCount\n",
+    edit("an alert with the same name and labels twice", "      - name: HighPolicyCount\n",
          "      - name: HighSiteCount\n",
-         "patronus.yaml:{line}: alert_groups[capacity].alerts[HighSiteCount].name: duplicate alert (name and severity) "
-         "'HighSiteCount (info)'"),
+         "patronus.yaml:{line}: alert_groups[capacity].alerts[HighSiteCount].name: duplicate alert (name and labels) "
+         "'HighSiteCount{service=\"dashboard\",severity=\"info\"}'"),
     edit("two alert groups with one name", "  - name: capacity\n", "  - name: database\n",
          "patronus.yaml:{line}: alert_groups[database].name: duplicate alert group 'database'"),
     edit("two receivers with one name", "    - name: incident-webhook\n",

@@ -9,7 +9,7 @@ from stackgen.spec.v1.common import Bool, Duration, Format, LabelMap, Name, Port
 from stackgen.spec.v1.dashboards import Dashboard
 from stackgen.spec.v1.kubernetes import KubernetesSettings
 from stackgen.spec.v1.routing import Routing
-from stackgen.spec.v1.rules import AlertGroup, RecordingRule, Threshold
+from stackgen.spec.v1.rules import AlertGroup, RecordingGroup, RecordingRule, Threshold
 from stackgen.spec.v1.services import Exporter, Metric, Service, System
 from stackgen.spec.v1.slos import SLO
 
@@ -67,16 +67,22 @@ class SpecV1(SpecModel):
     """One declarative spec of what a system exposes and what should wake someone up."""
 
     api_version: ApiVersion = Field(alias="apiVersion", description="The spec format: stackgen/v1.")
-    system: System = Field(description="The system the spec describes.")
+    system: System | None = Field(default=None, description="The system the spec describes. Left out (a rules-only "
+                                                            "spec): named after the spec file.")
     settings: Settings = Field(default_factory=lambda: Settings(), description="Prometheus-wide settings.")
-    services: tuple[Service, ...] = Field(min_length=1, description="The services Prometheus scrapes.")
+    services: tuple[Service, ...] = Field(default=(), description="The services Prometheus scrapes; none in a "
+                                                                  "rules-only spec.")
     exporters: tuple[Exporter, ...] = Field(default=(), description="Exporters scraped beside the services.")
-    metrics: tuple[Metric, ...] = Field(min_length=1, description="The metrics the services expose.")
+    metrics: tuple[Metric, ...] = Field(default=(), description="The metrics the services expose, and those the "
+                                                                "rules read.")
     thresholds: dict[Name, Threshold] = Field(default_factory=dict, description="Named numbers alerts and dashboards "
                                                                                 "compare with: a number, or a "
                                                                                 "mapping with value, unit and "
                                                                                 "description.")
-    recording_rules: tuple[RecordingRule, ...] = Field(default=(), description="Series Prometheus precomputes.")
+    recording_rules: tuple[RecordingRule, ...] = Field(default=(), description="Series Prometheus precomputes, in "
+                                                                                "one group named <system>-recording.")
+    recording_groups: tuple[RecordingGroup, ...] = Field(default=(), description="Recording rules in named groups, "
+                                                                                 "each with its own interval.")
     alert_groups: tuple[AlertGroup, ...] = Field(default=(), description="Alerts, in rule groups.")
     slos: tuple[SLO, ...] = Field(default=(), description="Service level objectives: each becomes burn-rate "
                                                           "recording rules, page and ticket alerts, their tests "

@@ -6,6 +6,7 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from stackgen.spec.v1.common import (
+    Bool,
     Duration,
     LabelMap,
     MetricName,
@@ -99,3 +100,8 @@ class Metric(SpecModel):
     unit: Text = Field(default="", description="The base unit of its values (seconds, bytes, ratio...).")
     reference_name: MetricName | None = Field(default=None, description="The name it is known by elsewhere, for the guide.")
     service: Name | None = Field(default=None, description="The service that exposes it, when only one does.")
+    external: Bool = Field(default=False, description="Exposed by software you do not own (an exporter, a third "
+                                                      "party): its name is not yours to change, so the naming lint "
+                                                      "skips it and its labels are not checked.")
+    inferred: Bool = Field(default=False, description="Declared by `stackgen import` from the rules that read it: "
+                                                      "type and help are guessed; confirm them, then remove this.")
