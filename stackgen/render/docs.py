@@ -159,7 +159,7 @@ def guide_data(spec: Spec, placement: Placement) -> dict:
     return {
         "spec": spec, "compose_file": COMPOSE_FILE, "password_file": PASSWORD_FILE,
         "generate": generate_command(placement),
-        "secrets": [{"file": s.source[2:], "target": s.target, "receivers": ", ".join(s.receivers),
+        "secrets": [{"file": s.source[2:], "target": s.target, "receivers": ", ".join(s.receivers + s.exporters),
                      "what": SECRET_WHAT.get(_secret_key(routing.receivers if routing else (), s.target), "the secret")}
                     for s in secret_files(spec)],
         "components": [

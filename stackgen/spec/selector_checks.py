@@ -18,6 +18,7 @@ import promql_parser as pp
 from stackgen import promql
 from stackgen.model import SERIES_SUFFIXES
 from stackgen.spec import catalog
+from stackgen.spec.exporter_catalog import exporter_metrics
 from stackgen.spec.suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -41,15 +42,22 @@ class Selectors:
         self.series: dict[str, Labels | None] = {name: self.target for name in catalog.PROMETHEUS_SYNTHETIC}
         self.series.update({"ALERTS": None, "ALERTS_FOR_STATE": None})
         for metric in spec.metrics:
-            for suffix in SERIES_SUFFIXES[metric.type]:
-                extra = {"_bucket": {"le"}}.get(suffix, {"quantile"} if metric.type == "summary" and not suffix else set())
-                self.series[metric.name + suffix] = self.target | set(metric.labels) | extra
+            self._declare(metric.name, metric.type, metric.labels)
+        for exporter in spec.exporters:
+            for exported in exporter_metrics(exporter):
+                self._declare(exported.name, exported.type, exported.labels)
         for rule in spec.recording_rules:  # in order: a rule reads the rules before it
             try:
                 kept = self.produced(promql.parse(promql.substitute_thresholds(rule.expr, c.threshold_values)))
             except promql.PromQLSyntaxError:
                 kept = None
             self.series[rule.record] = None if kept is None else kept | set(rule.labels) | {"__name__"}
+
+    def _declare(self, name: str, kind: str, labels: Iterable[str] | None) -> None:
+        """The series of a declared metric; labels None: not known, so not checked."""
+        for suffix in SERIES_SUFFIXES[kind]:
+            extra = {"_bucket": {"le"}}.get(suffix, {"quantile"} if kind == "summary" and not suffix else set())
+            self.series[name + suffix] = None if labels is None else self.target | set(labels) | extra
 
     def produced(self, node: Any) -> Labels | None:
         """The labels an expression's result may carry (a superset); None when that cannot be known."""

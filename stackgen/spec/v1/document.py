@@ -7,10 +7,11 @@ from pydantic import Field, Strict, StringConstraints
 from stackgen.spec.v1 import ApiVersion
 from stackgen.spec.v1.common import Bool, Duration, Format, LabelMap, Name, Port, SpecModel, Text
 from stackgen.spec.v1.dashboards import Dashboard
+from stackgen.spec.v1.exporters import Exporter
 from stackgen.spec.v1.kubernetes import KubernetesSettings
 from stackgen.spec.v1.routing import Routing
 from stackgen.spec.v1.rules import AlertGroup, RecordingRule, Threshold
-from stackgen.spec.v1.services import Exporter, Metric, Service, System
+from stackgen.spec.v1.services import Metric, Service, System
 from stackgen.spec.v1.slos import SLO
 
 Size = Annotated[str, Strict(), StringConstraints(max_length=40, pattern=r"^[0-9]+(B|KB|MB|GB|TB|PB)$"),
@@ -70,7 +71,8 @@ class SpecV1(SpecModel):
     system: System = Field(description="The system the spec describes.")
     settings: Settings = Field(default_factory=lambda: Settings(), description="Prometheus-wide settings.")
     services: tuple[Service, ...] = Field(min_length=1, description="The services Prometheus scrapes.")
-    exporters: tuple[Exporter, ...] = Field(default=(), description="Exporters scraped beside the services.")
+    exporters: tuple[Exporter, ...] = Field(default=(), description="Exporters scraped beside the services: catalog kinds "
+                                                           "(node, postgres, redis, ...) or custom.")
     metrics: tuple[Metric, ...] = Field(min_length=1, description="The metrics the services expose.")
     thresholds: dict[Name, Threshold] = Field(default_factory=dict, description="Named numbers alerts and dashboards "
                                                                                 "compare with: a number, or a "
