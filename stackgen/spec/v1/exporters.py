@@ -85,9 +85,9 @@ class Exporter(SpecModel):
             return self
         missing = [key for key, value in (("name", self.name), ("port", self.port), ("image", self.image)) if not value]
         if missing:
-            raise PydanticCustomError("custom_exporter", "a custom exporter needs {keys}: its job name, the port it "
-                                      "listens on and the image the compose stack runs; or use a catalog kind "
-                                      "(node, postgres, redis, blackbox, mysqld, cadvisor, kube-state-metrics)",
-                                      {"keys": ", ".join(f"'{k}:'" for k in missing)})
+            raise PydanticCustomError("custom_exporter", "a custom exporter needs {keys} (it states its job name, "
+                                      "the port it listens on and the image the compose stack runs), or use a "
+                                      "catalog kind: node, postgres, redis, blackbox, mysqld, cadvisor, "
+                                      "kube-state-metrics", {"keys": " and ".join(f"'{k}:'" for k in missing)})
         return self
 
