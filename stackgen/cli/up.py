@@ -36,13 +36,15 @@ def up_command(
 ) -> None:
     """Run the service, Prometheus, Alertmanager and a webhook sink locally; Ctrl-C stops them all."""
     from stackgen import pipeline, process
-    from stackgen.local.exporters import dropping_exporters, unrunnable, unrunnable_hint
+    from stackgen.local.exporters import dropping_exporters, stand_in_notes, unrunnable, unrunnable_hint
     from stackgen.local.runner import LocalStack, find_binaries, plan_stack
 
     require_serve_extra("up")  # the stack's service is `stackgen serve`
     loaded = load_linted(spec, strict)
     binaries = guarded(lambda: find_binaries(prometheus, alertmanager, node_exporter))
     processors: list[process.Processor] = []
+    for note in stand_in_notes(loaded.spec):
+        typer.echo(note, err=True)
     dropped = unrunnable(loaded.spec, binaries.node_exporter)
     if dropped:
         typer.echo(unrunnable_hint(dropped), err=True)

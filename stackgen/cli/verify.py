@@ -29,7 +29,7 @@ def verify_command(
     Exits 0 only when every alert is proven or marked `verify: {skip: reason}` in the spec, and every panel
     has data (or is marked `empty_when_healthy`).
     """
-    from stackgen.local.exporters import unrunnable, unrunnable_hint
+    from stackgen.local.exporters import stand_in_notes, unrunnable, unrunnable_hint
     from stackgen.local.runner import find_binaries
     from stackgen.verify.live import VerifyOptions, verify
     from stackgen.verify.report import render_report, table
@@ -40,6 +40,8 @@ def verify_command(
         guarded(lambda: render_report_check(report))
     binaries = guarded(lambda: find_binaries(prometheus, alertmanager, node_exporter))
     guarded(lambda: find_tool("amtool"))
+    for note in stand_in_notes(loaded.spec):
+        typer.echo(note, err=True)
     dropped = unrunnable(loaded.spec, binaries.node_exporter)
     if dropped:
         typer.echo(unrunnable_hint(dropped), err=True)

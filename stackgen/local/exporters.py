@@ -1,8 +1,9 @@
-"""Which exporters `stackgen up` and `verify` can run on this machine, and how.
+"""Which exporters `stackgen up` and `verify` can run on this machine, and how, and what stands in for the rest.
 
 An exporter runs from the spec's `command` (with {host} and {port} filled in), or for a catalog kind from
 its binary on PATH (Debian's name first, then upstream's), listening where the runner says. Anything else
-is not run, and its scrape job is dropped rather than left down: the hint says which and why.
+is not run, and its scrape job is dropped rather than left down: the hint says which and why. A service that
+names an `image:` is not run from its image here: stackgen's demo service stands in, and a note says so.
 """
 
 from __future__ import annotations
@@ -62,3 +63,9 @@ def unrunnable_hint(exporters: Collection[Exporter]) -> str:
                      f"(give the exporter a command with {{host}} and {{port}}"
                      + (", or install the Debian package " + e.binaries[0] if e.binaries else "") + ")")
     return "\n".join(lines)
+
+
+def stand_in_notes(spec: Spec) -> list[str]:
+    """A line per service that names an `image:`: the local stack runs stackgen's demo service in its place."""
+    return [f"{s.name}: running stackgen's demo service in place of image {s.image} (it serves the metrics the "
+            "spec declares for it; the image runs under docker compose)" for s in spec.services if s.image]

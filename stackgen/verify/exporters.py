@@ -34,8 +34,8 @@ def absent_series(exporters: Iterable[Exporter], running: Spec) -> dict[str, str
 
 
 def _first_absent(expr: str, absent: dict[str, str]) -> str | None:
-    try:
-        names = promql.metric_names(expr)
+    try:  # panel queries may hold Grafana's macros ($__rate_interval), which PromQL does not parse
+        names = promql.metric_names(promql.grafana_to_promql(expr))
     except promql.PromQLSyntaxError:
         return None
     return next(iter(sorted(names & absent.keys())), None)
