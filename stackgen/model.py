@@ -76,6 +76,7 @@ class Exporter:
     binaries: tuple[str, ...] = ()  # names of its binary on PATH
     volumes: tuple[str, ...] = ()
     hardened: bool = True
+    health_path: str | None = None  # what the compose healthcheck fetches; None: the image has no wget
 
 
 @dataclass(frozen=True)

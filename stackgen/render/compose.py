@@ -197,7 +197,8 @@ def _exporter(spec: Spec, exporter: Exporter) -> dict:
     secrets = [{"source": s.name, "target": s.target} for s in secret_files(spec) if exporter.name in s.exporters]
     return _container(exporter.image or exporter.default_image, args, memory=MEMORY_LIMITS["exporter"]
                       if exporter.hardened else None, environment={**exporter.environment, **exporter.secrets},
-                      volumes=list(exporter.volumes), secrets=secrets)
+                      volumes=list(exporter.volumes), secrets=secrets,
+                      healthcheck=_wget_check(exporter.port, exporter.health_path) if exporter.health_path else None)
 
 
 def _service(spec: Spec, service: Service, placement: Placement) -> dict:

@@ -32,6 +32,8 @@ class CatalogEntry(SpecModel):
     image: Text | None = Field(default=None, description="Pinned image; None: the stack's own pin (node).")
     port: Port
     metrics_path: UrlPath = "/metrics"
+    health_path: UrlPath | None = Field(default=None, description="What the compose healthcheck fetches with the "
+                                                                  "image's wget; None: the image has none.")
     listen_args: tuple[Text, ...] = Field(description="Arguments that make it listen on {host}:{port}.")
     binaries: tuple[Text, ...] = Field(description="Names of its binary on PATH (Debian's, then upstream's).")
     volumes: tuple[Text, ...] = ()
@@ -71,4 +73,5 @@ def build_exporter(exporter: Exporter) -> m.Exporter:
         environment=dict(exporter.environment), secrets=dict(exporter.secrets), command=exporter.command,
         metrics=metrics, default_image=entry.image if entry else None,
         listen_args=entry.listen_args if entry else (), binaries=entry.binaries if entry else (),
-        volumes=entry.volumes if entry else (), hardened=entry.hardened if entry else False)
+        volumes=entry.volumes if entry else (), hardened=entry.hardened if entry else False,
+        health_path=entry.health_path if entry else None)
