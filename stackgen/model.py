@@ -20,6 +20,7 @@ SERIES_SUFFIXES = {
     "gauge": ("",),
     "histogram": ("_bucket", "_sum", "_count"),
     "summary": ("", "_sum", "_count"),
+    "untyped": ("",),  # exporters only: a value the exporter gives no type
 }
 
 
@@ -39,14 +40,6 @@ class Service:
 
 
 @dataclass(frozen=True)
-class Exporter:
-    kind: str
-    name: str
-    port: int
-    image: str | None = None
-
-
-@dataclass(frozen=True)
 class Metric:
     name: str
     type: str
@@ -61,6 +54,29 @@ class Metric:
     @property
     def series_names(self) -> tuple[str, ...]:
         return tuple(self.name + s for s in SERIES_SUFFIXES[self.type])
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """An exporter with its catalog kind's defaults applied; `image` is the spec's, `default_image` the catalog's."""
+
+    kind: str
+    name: str
+    port: int
+    image: str | None = None
+    metrics_path: str = "/metrics"
+    params: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    scrape_interval: str | None = None
+    environment: dict[str, str] = field(default_factory=dict)
+    secrets: dict[str, str] = field(default_factory=dict)  # variable -> the file path it names
+    command: tuple[str, ...] = ()  # how `stackgen up` runs it; {host} and {port} filled in
+    metrics: tuple[Metric, ...] = ()  # catalog's and declared: what it exposes
+    default_image: str | None = None  # None: the stack's own pin for the kind (node)
+    listen_args: tuple[str, ...] = ()  # arguments that make it listen on {host}:{port}
+    binaries: tuple[str, ...] = ()  # names of its binary on PATH
+    volumes: tuple[str, ...] = ()
+    hardened: bool = True
+    health_path: str | None = None  # what the compose healthcheck fetches; None: the image has no wget
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ def up_command(
         None, help="Alertmanager binary (default: prometheus-alertmanager or alertmanager on PATH)."),
     node_exporter: Optional[str] = typer.Option(
         None, help="Node exporter binary (default: prometheus-node-exporter on PATH; without one, "
-                   "exporter jobs are dropped)."),
+                   "node exporter jobs are dropped)."),
     fast: bool = typer.Option(False, "--fast/--no-fast", help="Scrape and evaluate every second; divide for, range "
                                                     "windows and Alertmanager timers by --fast-factor."),
     fast_factor: float = typer.Option(30, min=1, help="With --fast: what for, windows and timers are divided by."),
@@ -37,15 +37,19 @@ def up_command(
 ) -> None:
     """Run the service, Prometheus, Alertmanager and a webhook sink locally; Ctrl-C stops them all."""
     from stackgen import pipeline, process
-    from stackgen.local.runner import LocalStack, find_binaries, missing_exporter_hint, plan_stack
+    from stackgen.local.exporters import dropping_exporters, stand_in_notes, unrunnable, unrunnable_hint
+    from stackgen.local.runner import LocalStack, find_binaries, plan_stack
 
     require_serve_extra("up")  # the stack's service is `stackgen serve`
     loaded = load_linted(spec, strict, env)
     binaries = guarded(lambda: find_binaries(prometheus, alertmanager, node_exporter))
     processors: list[process.Processor] = []
-    if loaded.spec.exporters and not binaries.node_exporter:
-        typer.echo(missing_exporter_hint(loaded.spec), err=True)
-        processors.append(process.no_exporters())
+    for note in stand_in_notes(loaded.spec):
+        typer.echo(note, err=True)
+    dropped = unrunnable(loaded.spec, binaries.node_exporter)
+    if dropped:
+        typer.echo(unrunnable_hint(dropped), err=True)
+        processors.append(dropping_exporters({e.name for e in dropped}))
     if fast:
         processors.append(process.faster_clock(fast_factor))
     model = pipeline.prepare(loaded, tuple(processors))

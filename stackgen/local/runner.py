@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stackgen.errors import StackgenError
+from stackgen.local.exporters import local_command, local_environment, ready_path
 from stackgen.model import Spec
 from stackgen.pipeline import render_stack, write_scratch
 from stackgen.service.metrics import SpecMetrics, served_metrics
@@ -46,6 +47,7 @@ class Component:
     port: int
     ready_url: str
     log: Path
+    env: dict[str, str] = field(default_factory=dict)  # set on top of the runner's own environment
     process: subprocess.Popen | None = field(default=None, repr=False)
 
     @property
@@ -57,7 +59,7 @@ class Component:
 class Binaries:
     prometheus: str
     alertmanager: str
-    node_exporter: str | None  # None: exporters are not run (and must be dropped from the spec)
+    node_exporter: str | None  # None: node exporters are not run (and must be dropped from the spec)
 
 
 def find_binaries(prometheus: str | None = None, alertmanager: str | None = None,
@@ -94,9 +96,11 @@ def plan_stack(spec: Spec, spec_path: str | None, binaries: Binaries, workdir: P
         out.append(Component(service.name, command, service.port, f"http://{HOST}:{service.port}{ready}",
                              logs / f"{service.name}.log"))
     for exporter in spec.exporters:
-        if binaries.node_exporter:
-            out.append(Component(exporter.name, [binaries.node_exporter, f"--web.listen-address={HOST}:{exporter.port}"],
-                                 exporter.port, f"http://{HOST}:{exporter.port}/metrics", logs / f"{exporter.name}.log"))
+        run = local_command(exporter, binaries.node_exporter)
+        if run:
+            out.append(Component(exporter.name, run, exporter.port,
+                                 f"http://{HOST}:{exporter.port}{ready_path(exporter)}", logs / f"{exporter.name}.log",
+                                 env=local_environment(exporter)))
     out.append(Component("webhook-sink", [sys.executable, "-m", "stackgen.local.sink", "--host", HOST,
                                           "--port", str(ports["webhook"])],
                          ports["webhook"], f"http://{HOST}:{ports['webhook']}/health", logs / "webhook-sink.log"))
@@ -155,7 +159,8 @@ class LocalStack:
         with open(c.log, "ab") as log:
             os.fchmod(log.fileno(), 0o600)  # the service's log holds its demo password
             process = subprocess.Popen(c.command, stdout=log, stderr=subprocess.STDOUT,
-                                       stdin=subprocess.DEVNULL, start_new_session=True)
+                                       stdin=subprocess.DEVNULL, start_new_session=True,
+                                       env={**os.environ, **c.env} if c.env else None)
         c.process = process
         self._wait_ready(c, process, timeout)
 
@@ -209,10 +214,3 @@ def tail(path: Path, lines: int = 15) -> str:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return ""
-
-
-def missing_exporter_hint(spec: Spec) -> str:
-    names = ", ".join(e.name for e in spec.exporters)
-    return (f"{NODE_EXPORTER_NAMES[0]} not found: not scraping {names} "
-            "(install the Debian package prometheus-node-exporter to run it)")
-

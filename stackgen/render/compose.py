@@ -50,7 +50,7 @@ RESTART = "unless-stopped"
 NO_NEW_PRIVILEGES = "no-new-privileges:true"
 # Ceilings for one host's stack; Prometheus 3 sets its GOMEMLIMIT from its container's limit.
 MEMORY_LIMITS = {"prometheus": "2g", "alertmanager": "256m", "grafana": "512m", "node_exporter": "128m",
-                 "demo": "256m"}
+                 "exporter": "128m", "demo": "256m"}
 
 
 @dataclass(frozen=True)
@@ -61,22 +61,30 @@ class SecretFile:
     source: str
     target: str
     receivers: tuple[str, ...]
+    exporters: tuple[str, ...] = ()  # the exporters that read it (Alertmanager mounts only the receivers')
 
 
 def secret_files(spec: Spec) -> tuple[SecretFile, ...]:
-    """Every `*_file` path the receivers read, as compose secrets; named by file name, made unique."""
+    """Every `*_file` path the receivers read and every exporter secret, as compose secrets; named by file
+    name, made unique."""
     users: dict[str, list[str]] = {}
     for receiver in spec.routing.receivers if spec.routing else ():
         for key, value in sorted(receiver.config.items()):
             if key.endswith("_file") and isinstance(value, str):
                 users.setdefault(value, []).append(receiver.name)
+    exporters: dict[str, list[str]] = {}
+    for exporter in spec.exporters:
+        for path in sorted(set(exporter.secrets.values())):
+            exporters.setdefault(path, []).append(exporter.name)
+            users.setdefault(path, [])
     targets = sorted(users)
     basenames = [posixpath.basename(t) for t in targets]
     out = []
     for target, base in zip(targets, basenames):
         name = base if basenames.count(base) == 1 else target.strip("/")
         name = re.sub(r"[^A-Za-z0-9_.-]", "_", name)
-        out.append(SecretFile(name, f"./{SECRETS_DIR}/{name}", target, tuple(users[target])))
+        out.append(SecretFile(name, f"./{SECRETS_DIR}/{name}", target, tuple(users[target]),
+                              tuple(exporters.get(target, ()))))
     return tuple(out)
 
 
@@ -138,7 +146,7 @@ def _prometheus(spec: Spec, out_name: str) -> dict:
 
 def _alertmanager(spec: Spec, out_name: str) -> dict:
     port = CONTAINER_PORTS["alertmanager"]
-    secrets = [{"source": s.name, "target": s.target} for s in secret_files(spec)]
+    secrets = [{"source": s.name, "target": s.target} for s in secret_files(spec) if s.receivers]
     # An empty cluster address turns off the gossip port (9094): one Alertmanager, nothing to peer with.
     return _container(_image(spec, "alertmanager"),
                       [f"--config.file={ALERTMANAGER_CONFIG_DIR}/{posixpath.basename(ALERTMANAGER_CONFIG)}",
@@ -181,6 +189,18 @@ def _node_exporter(spec: Spec, exporter: Exporter) -> dict:
                       healthcheck=_wget_check(exporter.port, "/"))
 
 
+def _exporter(spec: Spec, exporter: Exporter) -> dict:
+    """A catalog or custom exporter: its image listening on its spec port, its environment and secret files."""
+    if exporter.kind == "node":
+        return _node_exporter(spec, exporter)
+    args = [arg.format(host="0.0.0.0", port=exporter.port) for arg in exporter.listen_args]
+    secrets = [{"source": s.name, "target": s.target} for s in secret_files(spec) if exporter.name in s.exporters]
+    return _container(exporter.image or exporter.default_image, args, memory=MEMORY_LIMITS["exporter"]
+                      if exporter.hardened else None, environment={**exporter.environment, **exporter.secrets},
+                      volumes=list(exporter.volumes), secrets=secrets,
+                      healthcheck=_wget_check(exporter.port, exporter.health_path) if exporter.health_path else None)
+
+
 def _service(spec: Spec, service: Service, placement: Placement) -> dict:
     parts = service_container(spec, service, placement)
     memory = MEMORY_LIMITS["demo"] if "build" in parts else None
@@ -195,7 +215,7 @@ def render_compose(spec: Spec, placement: Placement) -> dict:
     services = {"prometheus": _prometheus(spec, out_name), "alertmanager": _alertmanager(spec, out_name),
                 "grafana": _grafana(spec, out_name)}
     for exporter in spec.exporters:
-        services[exporter.name] = _node_exporter(spec, exporter)
+        services[exporter.name] = _exporter(spec, exporter)
     for service in spec.services:
         services[service.name] = _service(spec, service, placement)
     compose: dict = {
@@ -214,7 +234,8 @@ def compose_comments(spec: Spec, out_name: str) -> str:
              f"Needs Grafana's admin password in {PASSWORD_FILE}."]
     secrets = secret_files(spec)
     if secrets:
-        lines.append("Needs the receiver secrets as files: " + ", ".join(s.source[2:] for s in secrets) + ".")
+        whose = "receiver and exporter" if any(e.secrets for e in spec.exporters) else "receiver"
+        lines.append(f"Needs the {whose} secrets as files: " + ", ".join(s.source[2:] for s in secrets) + ".")
     return "".join(f"# {line}\n" for line in lines)
 
 

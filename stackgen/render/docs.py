@@ -165,7 +165,7 @@ def guide_data(spec: Spec, placement: Placement) -> dict:
         "spec": spec, "compose_file": COMPOSE_FILE, "password_file": PASSWORD_FILE,
         "generate": generate_command(placement), "environment": placement.environment,
         "overlay": overlay_path(PurePosixPath(spec.file), placement.environment).name if placement.environment else "",
-        "secrets": [{"file": s.source[2:], "target": s.target, "receivers": ", ".join(s.receivers),
+        "secrets": [{"file": s.source[2:], "target": s.target, "receivers": ", ".join(s.receivers + s.exporters),
                      "what": SECRET_WHAT.get(_secret_key(routing.receivers if routing else (), s.target), "the secret")}
                     for s in secret_files(spec)],
         "components": [

@@ -34,7 +34,10 @@ def render_prometheus_config(spec: Spec, target: Target) -> dict:
                          metrics_path=service.metrics_path if service.metrics_path != "/metrics" else None,
                          scheme=service.scheme if service.scheme != "http" else None))
     for exporter in spec.exporters:
-        jobs.append(_job(exporter.name, target.exporter(exporter), {}))
+        params = {k: list(v) for k, v in sorted(exporter.params.items())} or None
+        jobs.append(_job(exporter.name, target.exporter(exporter), {}, scrape_interval=exporter.scrape_interval,
+                         metrics_path=exporter.metrics_path if exporter.metrics_path != "/metrics" else None,
+                         params=params))
     return {
         "global": global_,
         "alerting": {"alertmanagers": [{"static_configs": [{"targets": [target.component(spec, "alertmanager")]}]}]},

@@ -13,6 +13,7 @@ from typing import Any
 from stackgen import model as m
 from stackgen.process import slo_model as slo
 from stackgen.promql import substitute_thresholds
+from stackgen.spec.exporter_catalog import build_exporter
 from stackgen.spec.v1 import dashboards as d
 from stackgen.spec.v1 import routing as r
 from stackgen.spec.v1 import rules
@@ -147,7 +148,7 @@ def build_spec(spec: SpecV1 | Mapping[str, Any], file: str) -> m.Spec:
             name=s.name, title=s.title, description=s.description, port=s.port, metrics_path=s.metrics_path,
             scheme=s.scheme, health=s.health.model_dump(exclude_none=True), labels=dict(s.labels),
             scrape_interval=s.scrape_interval, image=s.image, command=s.command) for s in spec.services),
-        exporters=tuple(m.Exporter(e.kind, e.name, e.port, e.image) for e in spec.exporters),
+        exporters=tuple(build_exporter(e) for e in spec.exporters),
         metrics=tuple(m.Metric(
             name=x.name, type=x.type, help=x.help, labels=x.labels, buckets=x.buckets, group=x.group, unit=x.unit,
             reference_name=x.reference_name, service=x.service) for x in spec.metrics),

@@ -15,6 +15,7 @@ from stackgen.errors import SpecIssue
 from stackgen.model import SERIES_SUFFIXES
 from stackgen.service.series import expand_values
 from stackgen.spec import catalog
+from stackgen.spec.exporter_catalog import exporter_metrics, series_names
 from stackgen.spec.gotemplate import TemplateError, check_template
 from stackgen.spec.matchers import MatcherError, parse_matchers
 from stackgen.spec.selector_checks import Selectors, check_selectors
@@ -63,7 +64,7 @@ class Checker:
             known.update(metric.name + s for s in SERIES_SUFFIXES[metric.type])
         known.update(r.record for _, r in recording_rules_at(self.spec.recording_rules, self.spec.recording_groups))
         for exporter in self.spec.exporters:
-            known.update(catalog.EXPORTER_METRICS[exporter.kind])
+            known.update(name for metric in exporter_metrics(exporter) for name in series_names(metric))
         return known
 
     def unique(self, items: Iterable[tuple[SpecPath, str]], what: str) -> None:
@@ -297,6 +298,7 @@ def check_services(c: Checker) -> None:
 def check_spec(source: Source, spec: SpecV1) -> list[SpecIssue]:
     """Every cross-field problem of a structurally valid spec, in file order."""
     from stackgen.spec.dashboard_checks import check_dashboards
+    from stackgen.spec.exporter_checks import check_exporters
     from stackgen.spec.secrets import check_secrets
     from stackgen.spec.slo_checks import check_slos
     from stackgen.spec.stack_checks import check_stack
@@ -304,6 +306,6 @@ def check_spec(source: Source, spec: SpecV1) -> list[SpecIssue]:
 
     c = Checker(source, spec)
     for check in (check_services, check_metrics, check_rules, check_routing, check_time_intervals, check_dashboards,
-                  check_stack, check_secrets, check_slos):
+                  check_stack, check_exporters, check_secrets, check_slos):
         check(c)
     return sorted(c.issues, key=lambda i: i.line or 0)

@@ -18,6 +18,7 @@ import promql_parser as pp
 from stackgen import promql
 from stackgen.model import SERIES_SUFFIXES
 from stackgen.spec import catalog
+from stackgen.spec.exporter_catalog import exporter_metrics
 from stackgen.spec.suggest import did_you_mean
 from stackgen.spec.v1.rules import recording_rules_at
 
@@ -48,9 +49,10 @@ class Selectors:
                 self.foreign.update(names)
                 self.series.update(dict.fromkeys(names))
                 continue
-            for suffix in SERIES_SUFFIXES[metric.type]:
-                extra = {"_bucket": {"le"}}.get(suffix, {"quantile"} if metric.type == "summary" and not suffix else set())
-                self.series[metric.name + suffix] = self.target | set(metric.labels) | extra
+            self._declare(metric.name, metric.type, metric.labels)
+        for exporter in spec.exporters:
+            for exported in exporter_metrics(exporter):
+                self._declare(exported.name, exported.type, exported.labels)
         for _, rule in recording_rules_at(spec.recording_rules, spec.recording_groups):  # a rule reads those before it
             try:
                 tree = promql.parse(promql.substitute_thresholds(rule.expr, c.threshold_values))
@@ -61,6 +63,12 @@ class Selectors:
                 if any(node.name in self.foreign for node in _selectors(tree)):
                     self.foreign.add(rule.record)
             self.series[rule.record] = None if kept is None else kept | set(rule.labels) | {"__name__"}
+
+    def _declare(self, name: str, kind: str, labels: Iterable[str] | None) -> None:
+        """The series of a declared metric; labels None: not known, so not checked."""
+        for suffix in SERIES_SUFFIXES[kind]:
+            extra = {"_bucket": {"le"}}.get(suffix, {"quantile"} if kind == "summary" and not suffix else set())
+            self.series[name + suffix] = None if labels is None else self.target | set(labels) | extra
 
     def produced(self, node: Any) -> Labels | None:
         """The labels an expression's result may carry (a superset); None when that cannot be known."""

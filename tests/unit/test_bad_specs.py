@@ -185,6 +185,50 @@ CASES = [
          "patronus.yaml:{line}: services[dashboard].labels: '1' is not valid here: expected a Prometheus label name"),
     edit("an uppercase service name is refused", "  - name: dashboard\n", "  - name: Dashboard\n",
          "patronus.yaml:{line}: services[Dashboard].name: 'Dashboard' is not valid here: expected a lowercase name"),
+    # --- exporters: catalog kinds, the generic form, their secrets and their metrics ---
+    edit("an unknown exporter kind names the catalog's kinds", "  - kind: node\n    port: 9100\n",
+         "  - kind: postgress\n",
+         "patronus.yaml:{line}: exporters[0].kind: 'postgress' is not one of: node, postgres, redis, blackbox, "
+         "mysqld, cadvisor, kube-state-metrics, custom (did you mean 'postgres'?)"),
+    edit("a custom exporter says what it runs and where it listens", "  - kind: node\n    port: 9100\n",
+         "  - kind: custom\n    name: billing-exporter\n",
+         "patronus.yaml:{line}: exporters[billing-exporter]: a custom exporter needs 'port:' and 'image:' (it "
+         "states its job name, the port it listens on and the image the compose stack runs), or use a catalog kind"),
+    edit("a password in an exporter's environment goes to a secret file", "  - kind: node\n    port: 9100\n",
+         "  - kind: postgres\n    environment: {DATA_SOURCE_PASS: hunter2}\n",
+         "patronus.yaml:{line}: exporters[0].environment.DATA_SOURCE_PASS: 'DATA_SOURCE_PASS' holds a literal secret "
+         "(read it from a file: under 'secrets:', write DATA_SOURCE_PASS_FILE: /run/secrets/<name>", line_offset=1),
+    edit("a password in an exporter's data source URL goes to a secret file", "  - kind: node\n    port: 9100\n",
+         "  - kind: postgres\n    environment: {DATA_SOURCE_NAME: 'postgresql://u:pw@db:5432/x'}\n",
+         "patronus.yaml:{line}: exporters[0].environment.DATA_SOURCE_NAME: 'DATA_SOURCE_NAME' holds a password in "
+         "a URL", line_offset=1),
+    edit("an exporter's secret is an absolute file path", "  - kind: node\n    port: 9100\n",
+         "  - kind: postgres\n    secrets: {DATA_SOURCE_PASS_FILE: secrets/pw}\n",
+         "patronus.yaml:{line}: exporters[0].secrets.DATA_SOURCE_PASS_FILE: 'secrets/pw' is not valid here: "
+         "expected an absolute file path", line_offset=1),
+    edit("an exporter command says where to listen", "  - kind: node\n    port: 9100\n",
+         "  - kind: node\n    command: [node_exporter]\n",
+         "patronus.yaml:{line}: exporters[0].command: the command does not say where to listen (put {port} (and "
+         "{host}) in its arguments", line_offset=1),
+    edit("an exporter declares a metric once", "  - kind: node\n    port: 9100\n",
+         "  - kind: custom\n    name: billing\n    port: 9500\n    image: billing:1\n    metrics:\n"
+         "      - {name: billing_up, type: gauge}\n      - {name: billing_up, type: gauge}\n",
+         "patronus.yaml:{line}: exporters[billing].metrics[billing_up].name: duplicate metric 'billing_up' in "
+         "exporter 'billing'", line_offset=6),
+    edit("an exporter metric's type is one Prometheus knows", "  - kind: node\n    port: 9100\n",
+         "  - kind: custom\n    name: billing\n    port: 9500\n    image: billing:1\n    metrics:\n"
+         "      - {name: billing_up, type: gauge2}\n",
+         "patronus.yaml:{line}: exporters[billing].metrics[billing_up].type: 'gauge2' is not one of: counter, "
+         "gauge, histogram, summary, untyped (did you mean 'gauge'?)", line_offset=5),
+    raw("an exporter's metric is declared under the exporter only", "exporter_metric_declared_twice.yaml",
+        "exporter_metric_declared_twice.yaml:10: exporters[billing].metrics[billing_runs].name: 'billing_runs' is "
+        "also declared under 'metrics:' (line 13) (declare it once: under the exporter that exposes it, or under "
+        "'metrics:' for a service's own)"),
+    raw("a label a catalog exporter's metric does not carry is refused with the right one",
+        "exporter_label_not_carried.yaml",
+        "exporter_label_not_carried.yaml:12: alert_groups[database].alerts[Deadlocks].expr: "
+        "'pg_stat_database_deadlocks' has no label 'dbname', so this selector matches nothing "
+        "(did you mean 'datname'?)"),
     # --- PromQL and references ---
     edit("an unbalanced parenthesis is a PromQL syntax error", "(rate(db_errors_total[5m])) >",
          "(rate(db_errors_total[5m]) >",

@@ -7,10 +7,11 @@ from pydantic import Field, Strict, StringConstraints
 from stackgen.spec.v1 import ApiVersion
 from stackgen.spec.v1.common import Bool, Duration, Format, LabelMap, Name, Port, SpecModel, Text
 from stackgen.spec.v1.dashboards import Dashboard
+from stackgen.spec.v1.exporters import Exporter
 from stackgen.spec.v1.kubernetes import KubernetesSettings
 from stackgen.spec.v1.routing import Routing
 from stackgen.spec.v1.rules import AlertGroup, RecordingGroup, RecordingRule, Threshold
-from stackgen.spec.v1.services import Exporter, Metric, Service, System
+from stackgen.spec.v1.services import Metric, Service, System
 from stackgen.spec.v1.slos import SLO
 
 Size = Annotated[str, Strict(), StringConstraints(max_length=40, pattern=r"^[0-9]+(B|KB|MB|GB|TB|PB)$"),
@@ -72,7 +73,8 @@ class SpecV1(SpecModel):
     settings: Settings = Field(default_factory=lambda: Settings(), description="Prometheus-wide settings.")
     services: tuple[Service, ...] = Field(default=(), description="The services Prometheus scrapes; none in a "
                                                                   "rules-only spec.")
-    exporters: tuple[Exporter, ...] = Field(default=(), description="Exporters scraped beside the services.")
+    exporters: tuple[Exporter, ...] = Field(default=(), description="Exporters scraped beside the services: catalog kinds "
+                                                           "(node, postgres, redis, ...) or custom.")
     metrics: tuple[Metric, ...] = Field(default=(), description="The metrics the services expose, and those the "
                                                                 "rules read.")
     thresholds: dict[Name, Threshold] = Field(default_factory=dict, description="Named numbers alerts and dashboards "

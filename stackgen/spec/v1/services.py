@@ -1,4 +1,4 @@
-"""Spec v1: the system, the services Prometheus scrapes, the exporters beside them, and the metrics they expose."""
+"""Spec v1: the system, the services Prometheus scrapes, and the metrics they expose."""
 
 from typing import Any, Literal
 
@@ -20,8 +20,6 @@ from stackgen.spec.v1.common import (
     default_from,
     derived,
 )
-
-EXPORTER_PORTS = {"node": 9100}  # the port each exporter kind listens on by default
 
 
 class System(SpecModel):
@@ -72,21 +70,6 @@ class Service(SpecModel):
             raise PydanticCustomError("image_or_demo", "no 'image:' and no 'demo: true': add 'image: <your service "
                                       "image>' to run your service, or 'demo: true' to run stackgen's demo service")
         return self
-
-
-class Exporter(SpecModel):
-    kind: Literal["node"] = Field(description="Which exporter: node (host metrics from node-exporter).")
-    name: Name = derived("", "Its Prometheus job name. Defaults to <kind>-exporter.")
-    port: Port = derived(0, "The port it listens on. Defaults to the kind's usual port (node: 9100).")
-    image: Text | None = Field(default=None, description="Container image. Defaults to the stack's image for the kind.")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _defaults(cls, data: Any) -> Any:
-        data = default_from(data, "name", "kind", lambda kind: f"{kind}-exporter")
-        if isinstance(data, dict) and data.get("kind") in EXPORTER_PORTS:
-            data = default_from(data, "port", "kind", EXPORTER_PORTS.__getitem__)
-        return data
 
 
 class Metric(SpecModel):
