@@ -53,7 +53,8 @@ def test_generate_renders_an_environment_into_a_folder_of_its_own(project, cli):
     base = cli("generate", "taskq.yaml")
     production = cli("generate", "taskq.yaml", "--env", "production")
     assert base.exit_code == 0 and production.exit_code == 0, base.stderr + production.stderr
-    assert production.stdout == ("rendered 12 files from taskq.yaml (environment production) into "
+    count = base.stdout.split()[1]  # an environment renders the same files as its spec
+    assert production.stdout == (f"rendered {count} files from taskq.yaml (environment production) into "
                                  "environments/production/generated/\n")
     compose = project / "environments" / "production" / "docker-compose.monitoring.yml"
     assert "./generated/" in compose.read_text()
