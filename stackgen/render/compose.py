@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from stackgen.model import Exporter, Service, Spec
 from stackgen.render.compose_service import render_demo_dockerfile, service_container
 from stackgen.render.grafana_provisioning import DASHBOARDS_DIR as GRAFANA_DASHBOARDS  # inside the container
+from stackgen.render.remote_write import REPLICA_ENV
 from stackgen.spec.catalog import DEFAULT_IMAGES
 from stackgen.targets.base import Document, Placement
 from stackgen.targets.layout import (
@@ -42,9 +43,10 @@ SECRETS_DIR = "secrets"
 PASSWORD_SECRET = "grafana_admin_password"
 PASSWORD_FILE = f"{SECRETS_DIR}/{PASSWORD_SECRET}"  # beside the compose file
 PASSWORD_TARGET = f"/run/secrets/{PASSWORD_SECRET}"  # inside the Grafana container
-# Not /etc/alertmanager: receiver secrets usually live under it, and Docker cannot create a
-# secret's mount point inside a read-only bind mount.
+# Not /etc/alertmanager or /etc/prometheus: receiver and remote-write secrets usually live under them, and
+# Docker cannot create a secret's mount point inside a read-only bind mount.
 ALERTMANAGER_CONFIG_DIR = "/etc/stackgen/alertmanager"
+PROMETHEUS_CONFIG_DIR = "/etc/stackgen/prometheus"
 GRAFANA_PROVISIONING = "/etc/grafana/provisioning"
 RESTART = "unless-stopped"
 NO_NEW_PRIVILEGES = "no-new-privileges:true"
@@ -55,29 +57,48 @@ MEMORY_LIMITS = {"prometheus": "2g", "alertmanager": "256m", "grafana": "512m", 
 
 @dataclass(frozen=True)
 class SecretFile:
-    """One receiver secret: read from `source` (beside the compose file), mounted at `target`."""
+    """One secret file: read from `source` (beside the compose file), mounted at `target` in `components`."""
 
     name: str
     source: str
     target: str
-    receivers: tuple[str, ...]
+    receivers: tuple[str, ...]  # the receivers, or remote-write endpoints, that read it
+    components: tuple[str, ...] = ("alertmanager",)
 
 
-def secret_files(spec: Spec) -> tuple[SecretFile, ...]:
-    """Every `*_file` path the receivers read, as compose secrets; named by file name, made unique."""
-    users: dict[str, list[str]] = {}
+def _secret_users(spec: Spec) -> dict[str, dict[str, list[str]]]:
+    """path -> component -> the receivers (Alertmanager) or remote-write endpoints (Prometheus) reading it."""
+    users: dict[str, dict[str, list[str]]] = {}
     for receiver in spec.routing.receivers if spec.routing else ():
         for key, value in sorted(receiver.config.items()):
             if key.endswith("_file") and isinstance(value, str):
-                users.setdefault(value, []).append(receiver.name)
+                users.setdefault(value, {}).setdefault("alertmanager", []).append(receiver.name)
+    for endpoint in spec.settings.remote_write:
+        for path in (endpoint.password_file, endpoint.credentials_file):
+            if path:
+                users.setdefault(path, {}).setdefault("prometheus", []).append(endpoint.name)
+    return users
+
+
+def secret_files(spec: Spec) -> tuple[SecretFile, ...]:
+    """Every `*_file` path the receivers and remote-write endpoints read, as compose secrets; named by file
+    name, made unique."""
+    users = _secret_users(spec)
     targets = sorted(users)
     basenames = [posixpath.basename(t) for t in targets]
     out = []
     for target, base in zip(targets, basenames):
         name = base if basenames.count(base) == 1 else target.strip("/")
         name = re.sub(r"[^A-Za-z0-9_.-]", "_", name)
-        out.append(SecretFile(name, f"./{SECRETS_DIR}/{name}", target, tuple(users[target])))
+        readers = users[target]
+        out.append(SecretFile(name, f"./{SECRETS_DIR}/{name}", target,
+                              tuple(user for component in sorted(readers) for user in readers[component]),
+                              tuple(sorted(readers))))
     return tuple(out)
+
+
+def _mounted_secrets(spec: Spec, component: str) -> list[dict]:
+    return [{"source": s.name, "target": s.target} for s in secret_files(spec) if component in s.components]
 
 
 def _image(spec: Spec, component: str) -> str:
@@ -124,21 +145,25 @@ def _mounted(out_name: str, folder: str, target: str) -> str:
 
 def _prometheus(spec: Spec, out_name: str) -> dict:
     settings, port = spec.settings, CONTAINER_PORTS["prometheus"]
-    command = [f"--config.file=/etc/prometheus/{posixpath.basename(PROMETHEUS_CONFIG)}", "--storage.tsdb.path=/prometheus",
+    command = [f"--config.file={PROMETHEUS_CONFIG_DIR}/{posixpath.basename(PROMETHEUS_CONFIG)}",
+               "--storage.tsdb.path=/prometheus",
                f"--storage.tsdb.retention.time={settings.retention_time}"]
     if settings.retention_size:
         command.append(f"--storage.tsdb.retention.size={settings.retention_size}")
     command.append("--web.enable-lifecycle")  # POST /-/reload, as Alertmanager takes by default
-    return _container(_image(spec, "prometheus"), command, memory=MEMORY_LIMITS["prometheus"],
-                      volumes=[_mounted(out_name, folder_of(PROMETHEUS_CONFIG), "/etc/prometheus"),
+    # Each replica names itself in the replica label: this host's is set where `docker compose` runs.
+    env = {REPLICA_ENV: f"${{{REPLICA_ENV}:-{spec.name}-0}}"} if settings.replicas > 1 else {}
+    return _container(_image(spec, "prometheus"), command, memory=MEMORY_LIMITS["prometheus"], environment=env,
+                      volumes=[_mounted(out_name, folder_of(PROMETHEUS_CONFIG), PROMETHEUS_CONFIG_DIR),
                                "prometheus-data:/prometheus"],
+                      secrets=_mounted_secrets(spec, "prometheus"),
                       ports=[_port(spec, spec.stack.ports["prometheus"], port)],
                       depends_on=["alertmanager"], healthcheck=_wget_check(port, "/-/healthy"))
 
 
 def _alertmanager(spec: Spec, out_name: str) -> dict:
     port = CONTAINER_PORTS["alertmanager"]
-    secrets = [{"source": s.name, "target": s.target} for s in secret_files(spec)]
+    secrets = _mounted_secrets(spec, "alertmanager")
     # An empty cluster address turns off the gossip port (9094): one Alertmanager, nothing to peer with.
     return _container(_image(spec, "alertmanager"),
                       [f"--config.file={ALERTMANAGER_CONFIG_DIR}/{posixpath.basename(ALERTMANAGER_CONFIG)}",
@@ -214,7 +239,7 @@ def compose_comments(spec: Spec, out_name: str) -> str:
              f"Needs Grafana's admin password in {PASSWORD_FILE}."]
     secrets = secret_files(spec)
     if secrets:
-        lines.append("Needs the receiver secrets as files: " + ", ".join(s.source[2:] for s in secrets) + ".")
+        lines.append("Needs the secrets as files: " + ", ".join(s.source[2:] for s in secrets) + ".")
     return "".join(f"# {line}\n" for line in lines)
 
 

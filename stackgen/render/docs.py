@@ -18,6 +18,7 @@ from stackgen.process.slo_dashboard import slo_dashboard_uid
 from stackgen.process.slo_model import PAGE_WINDOWS, SLO, TICKET_WINDOWS, BucketSLI, BurnWindow, number
 from stackgen.process.slo_rules import exhausted_in, sli_queries
 from stackgen.render.compose import CONTAINER_PORTS, PASSWORD_FILE, secret_files
+from stackgen.render.remote_write import REMOTE_BACKENDS
 from stackgen.targets.base import Placement
 from stackgen.targets.layout import COMPOSE_FILE, DEFAULT_OUT
 
@@ -170,7 +171,7 @@ def guide_data(spec: Spec, placement: Placement) -> dict:
             {"name": "Grafana", "url": f"http://{host}:{ports['grafana']}", "port": CONTAINER_PORTS["grafana"],
              "health": "/api/health"},
         ],
-        "host": host, "webhook_port": ports["webhook"],
+        "host": host, "webhook_port": ports["webhook"], "remote_backends": REMOTE_BACKENDS,
         "metrics": [{"metric": m, "unit": metric_unit(m)} for m in spec.metrics],
         "references": [m for m in spec.metrics if m.reference_name],
         "unit_of": {m.name: metric_unit(m) for m in spec.metrics},  # looked up per reference, never scanned

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from stackgen.model import Spec
+from stackgen.render.remote_write import alert_relabel_configs, external_labels, render_remote_write
 from stackgen.targets.base import Target
 from stackgen.targets.layout import ALERT_RULES, PROMETHEUS_CONFIG, RECORDING_RULES, folder_of, relative
 
@@ -23,8 +24,8 @@ def render_prometheus_config(spec: Spec, target: Target) -> dict:
     global_: dict[str, Any] = {"scrape_interval": settings.scrape_interval, "evaluation_interval": settings.evaluation_interval}
     if settings.scrape_timeout:
         global_["scrape_timeout"] = settings.scrape_timeout
-    if settings.external_labels:
-        global_["external_labels"] = dict(sorted(settings.external_labels.items()))
+    if labels := external_labels(spec):
+        global_["external_labels"] = labels
     jobs = [
         _job("prometheus", target.component(spec, "prometheus"), {}),
         _job("alertmanager", target.component(spec, "alertmanager"), {}),
@@ -37,9 +38,13 @@ def render_prometheus_config(spec: Spec, target: Target) -> dict:
                          scheme=service.scheme if service.scheme != "http" else None))
     for exporter in spec.exporters:
         jobs.append(_job(exporter.name, target.exporter(exporter), {}))
-    return {
+    config = {
         "global": global_,
-        "alerting": {"alertmanagers": [{"static_configs": [{"targets": [target.component(spec, "alertmanager")]}]}]},
+        "alerting": {**alert_relabel_configs(spec),
+                     "alertmanagers": [{"static_configs": [{"targets": [target.component(spec, "alertmanager")]}]}]},
         "rule_files": list(RULE_FILES),
         "scrape_configs": jobs,
     }
+    if settings.remote_write:
+        config["remote_write"] = render_remote_write(spec)
+    return config

@@ -5,9 +5,10 @@ from typing import Annotated
 from pydantic import Field, Strict, StringConstraints
 
 from stackgen.spec.v1 import ApiVersion
-from stackgen.spec.v1.common import Bool, Duration, Format, LabelMap, Name, Port, SpecModel, Text
+from stackgen.spec.v1.common import Bool, Duration, Format, LabelMap, LabelName, Name, Port, SpecModel, Text
 from stackgen.spec.v1.dashboards import Dashboard
 from stackgen.spec.v1.kubernetes import KubernetesSettings
+from stackgen.spec.v1.remote import RemoteWrite, Replicas
 from stackgen.spec.v1.routing import Routing
 from stackgen.spec.v1.rules import AlertGroup, RecordingRule, Threshold
 from stackgen.spec.v1.services import Exporter, Metric, Service, System
@@ -36,6 +37,14 @@ class Settings(SpecModel):
                                                               "alerts link to their section there.")
     kubernetes: KubernetesSettings = Field(default_factory=lambda: KubernetesSettings(),
                                            description="How --target kubernetes renders for the Prometheus Operator.")
+    remote_write: tuple[RemoteWrite, ...] = Field(default=(), description="Endpoints Prometheus sends every sample "
+                                                                          "to: Thanos Receive, Mimir, Cortex or "
+                                                                          "VictoriaMetrics.")
+    replicas: Replicas = Field(default=1, description="How many identical Prometheus servers scrape the same "
+                                                      "targets. Above 1, each carries the replica label, so "
+                                                      "Thanos or Mimir can deduplicate their samples.")
+    replica_label: LabelName = Field(default="prometheus_replica", description="The external label that tells "
+                                                                               "the replicas apart.")
 
 
 class StackPorts(SpecModel):
