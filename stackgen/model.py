@@ -257,6 +257,7 @@ class Dashboard:
 @dataclass(frozen=True)
 class Stack:
     bind_address: str = "127.0.0.1"
+    web_auth: bool = True  # basic auth on Prometheus and Alertmanager (compose and local stacks)
     ports: dict[str, int] = field(default_factory=dict)
     images: dict[str, str] = field(default_factory=dict)
 

@@ -21,6 +21,7 @@ from stackgen.model import Exporter, Service, Spec
 from stackgen.render.compose_service import render_demo_dockerfile, service_container
 from stackgen.render.grafana_provisioning import DASHBOARDS_DIR as GRAFANA_DASHBOARDS  # inside the container
 from stackgen.render.remote_write import REPLICA_ENV
+from stackgen.render.web_config import WEB_USER
 from stackgen.spec.catalog import DEFAULT_IMAGES
 from stackgen.targets.base import Document, Placement
 from stackgen.targets.layout import (
@@ -43,6 +44,13 @@ SECRETS_DIR = "secrets"
 PASSWORD_SECRET = "grafana_admin_password"
 PASSWORD_FILE = f"{SECRETS_DIR}/{PASSWORD_SECRET}"  # beside the compose file
 PASSWORD_TARGET = f"/run/secrets/{PASSWORD_SECRET}"  # inside the Grafana container
+# The web auth of Prometheus and Alertmanager: the password their clients send, and the web config that holds
+# its bcrypt hash (made from the password by `python3 -m stackgen.local.webauth`, since a hash is not renderable).
+WEB_PASSWORD_SECRET = "web_password"
+WEB_PASSWORD_TARGET = f"/run/secrets/{WEB_PASSWORD_SECRET}"
+WEB_CONFIG_SECRET = "web_config"
+WEB_CONFIG_FILE = f"{SECRETS_DIR}/web-config.yml"
+WEB_CONFIG_TARGET = "/run/secrets/web-config.yml"
 # Not /etc/alertmanager or /etc/prometheus: receiver and remote-write secrets usually live under them, and
 # Docker cannot create a secret's mount point inside a read-only bind mount.
 ALERTMANAGER_CONFIG_DIR = "/etc/stackgen/alertmanager"
@@ -111,10 +119,25 @@ def _port(spec: Spec, host_port: int, container_port: int) -> str:
     return f"{bind}:{host_port}:{container_port}"
 
 
-def _wget_check(port: int, path: str) -> dict:
-    """The busybox wget that the Prometheus, Alertmanager, node-exporter and Grafana images ship."""
-    return {"test": ["CMD", "wget", "-q", "--spider", f"http://localhost:{port}{path}"],
-            "interval": "30s", "timeout": "5s", "retries": 3, "start_period": "30s"}
+def _wget_check(port: int, path: str, authenticated: bool = False) -> dict:
+    """The busybox wget that the Prometheus, Alertmanager, node-exporter and Grafana images ship; behind web
+    auth, with the password read from its secret file by the container's shell (`$$` is compose's `$`)."""
+    if authenticated:
+        url = f"http://{WEB_USER}:$$(cat {WEB_PASSWORD_TARGET})@localhost:{port}{path}"
+        test = ["CMD", "sh", "-c", f'wget -q --spider "{url}"']
+    else:
+        test = ["CMD", "wget", "-q", "--spider", f"http://localhost:{port}{path}"]
+    return {"test": test, "interval": "30s", "timeout": "5s", "retries": 3, "start_period": "30s"}
+
+
+def _web_auth(spec: Spec, password: bool = True) -> tuple[list[str], list[dict]]:
+    """(flags, secrets) of a server behind the web config; its own clients' password too when `password`."""
+    if not spec.stack.web_auth:
+        return [], []
+    secrets = [{"source": WEB_CONFIG_SECRET, "target": WEB_CONFIG_TARGET}]
+    if password:
+        secrets.append({"source": WEB_PASSWORD_SECRET, "target": WEB_PASSWORD_TARGET})
+    return [f"--web.config.file={WEB_CONFIG_TARGET}"], secrets
 
 
 def _hardened(memory: str | None) -> dict:
@@ -151,28 +174,31 @@ def _prometheus(spec: Spec, out_name: str) -> dict:
     if settings.retention_size:
         command.append(f"--storage.tsdb.retention.size={settings.retention_size}")
     command.append("--web.enable-lifecycle")  # POST /-/reload, as Alertmanager takes by default
+    web_flags, web_secrets = _web_auth(spec)  # Prometheus also calls itself and Alertmanager with the password
+    command += web_flags
     # Each replica names itself in the replica label: this host's is set where `docker compose` runs.
     env = {REPLICA_ENV: f"${{{REPLICA_ENV}:-{spec.name}-0}}"} if settings.replicas > 1 else {}
     return _container(_image(spec, "prometheus"), command, memory=MEMORY_LIMITS["prometheus"], environment=env,
                       volumes=[_mounted(out_name, folder_of(PROMETHEUS_CONFIG), PROMETHEUS_CONFIG_DIR),
                                "prometheus-data:/prometheus"],
-                      secrets=_mounted_secrets(spec, "prometheus"),
+                      secrets=web_secrets + _mounted_secrets(spec, "prometheus"),
                       ports=[_port(spec, spec.stack.ports["prometheus"], port)],
-                      depends_on=["alertmanager"], healthcheck=_wget_check(port, "/-/healthy"))
+                      depends_on=["alertmanager"], healthcheck=_wget_check(port, "/-/healthy", bool(web_flags)))
 
 
 def _alertmanager(spec: Spec, out_name: str) -> dict:
     port = CONTAINER_PORTS["alertmanager"]
-    secrets = _mounted_secrets(spec, "alertmanager")
+    web_flags, web_secrets = _web_auth(spec)  # the password for its own health check
+    secrets = web_secrets + _mounted_secrets(spec, "alertmanager")
     # An empty cluster address turns off the gossip port (9094): one Alertmanager, nothing to peer with.
     return _container(_image(spec, "alertmanager"),
                       [f"--config.file={ALERTMANAGER_CONFIG_DIR}/{posixpath.basename(ALERTMANAGER_CONFIG)}",
-                       "--storage.path=/alertmanager", "--cluster.listen-address="],
+                       "--storage.path=/alertmanager", "--cluster.listen-address=", *web_flags],
                       memory=MEMORY_LIMITS["alertmanager"],
                       volumes=[_mounted(out_name, folder_of(ALERTMANAGER_CONFIG), ALERTMANAGER_CONFIG_DIR),
                                "alertmanager-data:/alertmanager"],
                       secrets=secrets, ports=[_port(spec, spec.stack.ports["alertmanager"], port)],
-                      healthcheck=_wget_check(port, "/-/healthy"))
+                      healthcheck=_wget_check(port, "/-/healthy", bool(web_flags)))
 
 
 def _grafana(spec: Spec, out_name: str) -> dict:
@@ -190,7 +216,8 @@ def _grafana(spec: Spec, out_name: str) -> dict:
         volumes.append(_mounted(out_name, DASHBOARDS_DIR, GRAFANA_DASHBOARDS))
         env["GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH"] = f"{GRAFANA_DASHBOARDS}/{spec.dashboards[0].uid}.json"
     return _container(_image(spec, "grafana"), memory=MEMORY_LIMITS["grafana"], environment=env, volumes=volumes,
-                      secrets=[{"source": PASSWORD_SECRET, "target": PASSWORD_TARGET}],
+                      secrets=[{"source": PASSWORD_SECRET, "target": PASSWORD_TARGET},  # the datasource's password:
+                               *_web_auth(spec)[1][1:]],
                       ports=[_port(spec, spec.stack.ports["grafana"], port)], depends_on=["prometheus"],
                       healthcheck=_wget_check(port, "/api/health"))
 
@@ -228,7 +255,9 @@ def render_compose(spec: Spec, placement: Placement) -> dict:
         "networks": {NETWORK: {}},
         "volumes": {"prometheus-data": {}, "alertmanager-data": {}, "grafana-data": {}},
     }
-    compose["secrets"] = {PASSWORD_SECRET: {"file": f"./{PASSWORD_FILE}"},
+    web = {WEB_CONFIG_SECRET: {"file": f"./{WEB_CONFIG_FILE}"},
+           WEB_PASSWORD_SECRET: {"file": f"./{SECRETS_DIR}/{WEB_PASSWORD_SECRET}"}} if spec.stack.web_auth else {}
+    compose["secrets"] = {PASSWORD_SECRET: {"file": f"./{PASSWORD_FILE}"}, **web,
                           **{s.name: {"file": s.source} for s in secret_files(spec)}}
     return compose
 
@@ -237,6 +266,10 @@ def compose_comments(spec: Spec, out_name: str) -> str:
     """What the stack needs before `docker compose up`, as YAML comments under the header."""
     lines = [f"Start: docker compose -f {COMPOSE_FILE} up -d  (see {out_name}/{GUIDE})",
              f"Needs Grafana's admin password in {PASSWORD_FILE}."]
+    if spec.stack.web_auth:
+        lines.append(f"Needs the web password of Prometheus and Alertmanager in {SECRETS_DIR}/{WEB_PASSWORD_SECRET} and "
+                     f"its web config: python3 -m stackgen.local.webauth {SECRETS_DIR}/{WEB_PASSWORD_SECRET} > "
+                     f"{WEB_CONFIG_FILE}")
     secrets = secret_files(spec)
     if secrets:
         lines.append("Needs the secrets as files: " + ", ".join(s.source[2:] for s in secrets) + ".")

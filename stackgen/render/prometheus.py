@@ -6,6 +6,7 @@ from typing import Any
 
 from stackgen.model import Spec
 from stackgen.render.remote_write import alert_relabel_configs, external_labels, render_remote_write
+from stackgen.render.web_config import WEB_USER
 from stackgen.targets.base import Target
 from stackgen.targets.layout import ALERT_RULES, PROMETHEUS_CONFIG, RECORDING_RULES, folder_of, relative
 
@@ -19,16 +20,22 @@ def _job(name: str, address: str, labels: dict, **options) -> dict:
     return job
 
 
+def _web_auth(spec: Spec, target: Target) -> dict[str, Any]:
+    """Basic auth for calls to the stack's own Prometheus and Alertmanager, when they ask for it."""
+    password_file = target.web_password_file(spec)
+    return {"basic_auth": {"username": WEB_USER, "password_file": password_file}} if password_file else {}
+
+
 def render_prometheus_config(spec: Spec, target: Target) -> dict:
-    settings = spec.settings
+    settings, auth = spec.settings, _web_auth(spec, target)
     global_: dict[str, Any] = {"scrape_interval": settings.scrape_interval, "evaluation_interval": settings.evaluation_interval}
     if settings.scrape_timeout:
         global_["scrape_timeout"] = settings.scrape_timeout
     if labels := external_labels(spec):
         global_["external_labels"] = labels
     jobs = [
-        _job("prometheus", target.component(spec, "prometheus"), {}),
-        _job("alertmanager", target.component(spec, "alertmanager"), {}),
+        _job("prometheus", target.component(spec, "prometheus"), {}, **auth),
+        _job("alertmanager", target.component(spec, "alertmanager"), {}, **auth),
     ]
     for service in spec.services:
         labels = {"service": service.name, **dict(sorted(service.labels.items()))}
@@ -41,7 +48,7 @@ def render_prometheus_config(spec: Spec, target: Target) -> dict:
     config = {
         "global": global_,
         "alerting": {**alert_relabel_configs(spec),
-                     "alertmanagers": [{"static_configs": [{"targets": [target.component(spec, "alertmanager")]}]}]},
+                     "alertmanagers": [{**auth, "static_configs": [{"targets": [target.component(spec, "alertmanager")]}]}]},
         "rule_files": list(RULE_FILES),
         "scrape_configs": jobs,
     }

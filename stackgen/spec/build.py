@@ -157,6 +157,6 @@ def build_spec(spec: SpecV1 | Mapping[str, Any], file: str) -> m.Spec:
         routing=_routing(spec.routing),
         dashboards=tuple(_dashboard(x, thresholds, sub) for x in spec.dashboards),
         slos=tuple(build_slo(x) for x in spec.slos),
-        stack=m.Stack(bind_address=stack.bind_address, ports=stack.ports.model_dump(),
+        stack=m.Stack(bind_address=stack.bind_address, web_auth=stack.web_auth, ports=stack.ports.model_dump(),
                       images=stack.images.model_dump(exclude_none=True)),
     )

@@ -440,7 +440,12 @@ CASES = [
     edit("every interface without an acknowledgement is refused", "apiVersion: stackgen/v1\n",
          "apiVersion: stackgen/v1\nstack:\n  bind_address: 0.0.0.0\n",
          "patronus.yaml:{line}: stack.bind_address: 0.0.0.0 publishes the stack on every interface, and its "
-         "Alertmanager and Prometheus have no authentication", line_offset=2),
+         "Alertmanager and Prometheus with it: their password travels over plain HTTP", line_offset=2),
+    edit("every interface without web auth says anyone can silence alerts", "apiVersion: stackgen/v1\n",
+         "apiVersion: stackgen/v1\nstack:\n  web_auth: false\n  bind_address: 0.0.0.0\n",
+         "patronus.yaml:{line}: stack.bind_address: 0.0.0.0 publishes the stack on every interface, and its "
+         "Alertmanager and Prometheus with it: they have no authentication: anyone who reaches them can silence "
+         "alerts", line_offset=3),
 ]
 
 

@@ -74,7 +74,7 @@ def test_a_spec_without_remote_write_or_replicas_renders_neither(spec_path):
 def test_compose_mounts_the_remote_write_credentials_and_names_the_replica(remote_spec):
     prometheus = render_compose(remote_spec, Placement())["services"]["prometheus"]
     assert prometheus["environment"] == {"PROMETHEUS_REPLICA": "${PROMETHEUS_REPLICA:-patronus-0}"}
-    assert prometheus["secrets"] == [
+    assert prometheus["secrets"][2:] == [  # after the web config and password
         {"source": "mimir_token", "target": "/etc/prometheus/secrets/mimir_token"},
         {"source": "thanos_password", "target": "/etc/prometheus/secrets/thanos_password"}]
     # The config folder is mounted apart from /etc/prometheus, where Docker could not create the secrets' mount points.

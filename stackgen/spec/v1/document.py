@@ -66,8 +66,12 @@ class Stack(SpecModel):
                                description="The IP address the stack's ports are published on (127.0.0.1: this "
                                            "machine only).")
     accept_unauthenticated_exposure: Bool = Field(
-        default=False, description="Set true to allow bind_address 0.0.0.0 or ::, which publishes an "
-                                   "unauthenticated Alertmanager and Prometheus on every interface.")
+        default=False, description="Set true to allow bind_address 0.0.0.0 or ::, which publishes Alertmanager and "
+                                   "Prometheus on every interface: their password over plain HTTP, or no "
+                                   "authentication at all with web_auth: false.")
+    web_auth: Bool = Field(default=True, description=(
+        "Basic auth on Prometheus' and Alertmanager's HTTP API (a web config with a bcrypt hash; user stackgen), "
+        "in the compose and local stacks. Their own clients (Prometheus, Grafana, stackgen verify) authenticate."))
     ports: StackPorts = Field(default_factory=lambda: StackPorts(), description="The host ports of the stack's components.")
     images: StackImages = Field(default_factory=lambda: StackImages(), description="Container images of the compose stack.")
 
