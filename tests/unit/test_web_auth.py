@@ -1,7 +1,7 @@
 """Basic auth on Prometheus and Alertmanager: the web config, who sends the password, and from which file.
 
 promtool's verdict on the web config is in tests/tools/test_web_config_tools.py; the live proof (an
-unauthenticated silence refused) in tests/e2e/test_web_auth.py.
+unauthenticated silence refused) in tests/e2e/test_web_auth_live.py.
 """
 
 from __future__ import annotations
