@@ -23,7 +23,7 @@ def codegen(
     """Write a typed module of one service's metrics: one attribute each, label names as keyword arguments."""
     from stackgen.instrument.codegen import render_python_module
     from stackgen.instrument.specfile import load_service_spec
-    from stackgen.output.writer import _diff, _read
+    from stackgen.output.writer import file_diff, read_existing
 
     if language not in LANGUAGES:
         typer.echo(f"unknown language '{language}': choose one of {', '.join(LANGUAGES)}", err=True)
@@ -40,8 +40,8 @@ def codegen(
         sys.stdout.write(text.decode("utf-8"))
         return
     if check:
-        on_disk = _read(out)
-        diff = _diff(out.as_posix(), on_disk, text) if on_disk != text else ""
+        on_disk = read_existing(out)
+        diff = file_diff(out.as_posix(), on_disk, text) if on_disk != text else ""
         if diff:
             sys.stdout.write(diff)
             typer.echo(f"{out}: out of date with {loaded.file}; run `{command}` and commit the result", err=True)
@@ -55,9 +55,9 @@ def codegen(
 def _write(out: Path, text: bytes) -> None:
     """Replace `out` atomically: an editor or type checker never reads half a module."""
     from stackgen.errors import OutputError
-    from stackgen.output.writer import _write_file
+    from stackgen.output.writer import write_file
 
     try:
-        _write_file(out, text)
+        write_file(out, text)
     except OSError as exc:
         raise OutputError(f"{out}: could not write: {exc.strerror or exc}") from None

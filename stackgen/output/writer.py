@@ -67,7 +67,7 @@ def _guard_beside(out: Path, artifacts: Artifacts) -> None:
                               "an --out folder whose parent has no such file")
 
 
-def _write_file(path: Path, data: bytes) -> None:
+def write_file(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.stackgen-tmp-{os.getpid()}")
     try:
@@ -109,7 +109,7 @@ def write_artifacts(artifacts: Artifacts, out: Path) -> list[str]:
     _swap_in(out, _all_files(artifacts))
     for rel, data in artifacts.root_files.items():
         try:
-            _write_file(out.parent / rel, data)
+            write_file(out.parent / rel, data)
         except OSError as exc:
             raise OutputError(f"{out.parent / rel}: could not write: {exc.strerror or exc}") from None
     return sorted(artifacts.files) + sorted(artifacts.root_files)
@@ -125,14 +125,14 @@ def write_scratch(artifacts: Artifacts, folder: Path) -> Path:
     return out
 
 
-def _read(path: Path) -> bytes | None:
+def read_existing(path: Path) -> bytes | None:
     try:
         return path.read_bytes()
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return None
 
 
-def _diff(name: str, old: bytes | None, new: bytes | None) -> str:
+def file_diff(name: str, old: bytes | None, new: bytes | None) -> str:
     def lines(data: bytes | None) -> list[str]:
         return data.decode("utf-8", "replace").splitlines(keepends=True) if data is not None else []
 
@@ -152,10 +152,10 @@ def check_artifacts(artifacts: Artifacts, out: Path) -> str:
             if path.is_file():
                 on_disk[f"{out.name}/{path.relative_to(out).as_posix()}"] = path.read_bytes()
     for rel in artifacts.root_files:
-        on_disk[rel] = _read(parent / rel)
+        on_disk[rel] = read_existing(parent / rel)
     chunks = []
     for name in sorted(set(expected) | set(on_disk)):
         old, new = on_disk.get(name), expected.get(name)
         if old != new:
-            chunks.append(_diff(name, old, new))
+            chunks.append(file_diff(name, old, new))
     return "".join(chunks)

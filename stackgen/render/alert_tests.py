@@ -57,8 +57,8 @@ def expected_alert(spec: Spec, alert: Alert, case: AlertTest,
     return {"exp_labels": dict(sorted(labels.items())), "exp_annotations": annotations}
 
 
-def unrenderable_cases(spec: Spec) -> list[UnrenderableAnnotation]:
-    """Every firing case whose expected annotations cannot be derived, for `validate` to report."""
+def unrenderable_cases(spec: Spec) -> list[tuple[Alert, AlertTest, UnrenderableAnnotation]]:
+    """Every firing case whose expected labels or annotations cannot be derived, for the spec checks to locate."""
     rules = index_rules(spec.recording_rules)
     found = []
     for alert in spec.alerts:
@@ -67,7 +67,7 @@ def unrenderable_cases(spec: Spec) -> list[UnrenderableAnnotation]:
                 if case.fires:
                     expected_alert(spec, alert, case, rules)
             except UnrenderableAnnotation as exc:
-                found.append(exc)
+                found.append((alert, case, exc))
     return found
 
 

@@ -9,7 +9,7 @@ from stackgen.targets.base import Target
 
 _CONFIG_KEY = {"slack": "slack_configs", "email": "email_configs", "pagerduty": "pagerduty_configs",
                "webhook": "webhook_configs"}
-_SLACK_DEFAULTS = {
+SLACK_DEFAULTS = {
     "title": '[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] '
              "{{ .CommonLabels.alertname }}",
     "text": "{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}\n"
@@ -40,7 +40,7 @@ def _receiver(receiver: Receiver) -> dict:
         return {"name": receiver.name}
     config = dict(sorted(receiver.config.items()))
     if receiver.kind == "slack":
-        config = {**_SLACK_DEFAULTS, **config}
+        config = {**SLACK_DEFAULTS, **config}
     return {"name": receiver.name, _CONFIG_KEY[receiver.kind]: [config]}
 
 

@@ -13,8 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from stackgen.model import Receiver, Route, Spec
-from stackgen.render.alertmanager import _SLACK_DEFAULTS as SLACK_DEFAULTS  # one copy of the defaults
-from stackgen.render.alertmanager import render_alertmanager_config
+from stackgen.render.alertmanager import (
+    SLACK_DEFAULTS,  # one copy of the defaults
+    render_alertmanager_config,
+)
 from stackgen.render.kubernetes import (
     embedded_file,
     manifest,

@@ -23,7 +23,7 @@ Substitute = Callable[[str], str]
 
 def _alert(alert: rules.Alert, group: str, sub: Substitute) -> m.Alert:
     tests = tuple(m.AlertTest(t.name, tuple(t.series.items()), t.at, t.fires, dict(t.labels),
-                              {k: sub(v) for k, v in t.annotations.items()}, t.interval, t.value)
+                              {k: sub(v) for k, v in t.annotations.items()}, t.interval, t.value, t.exact_labels)
                   for t in alert.tests)
     return m.Alert(
         name=alert.name, group=group, expr=sub(alert.expr), source_expr=alert.expr, severity=alert.severity,

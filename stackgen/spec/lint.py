@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from stackgen.errors import SpecError, SpecIssue
 from stackgen.model import Spec
-from stackgen.spec.loader import check_typed, read_source
+from stackgen.spec.loader import built, check_typed, read_source
 from stackgen.spec.yamlsource import Source
 
 if TYPE_CHECKING:
@@ -97,11 +97,9 @@ def lint_spec(source: Source, spec: SpecV1) -> list[SpecIssue]:
 
 def load_linted(path: str | Path | None, strict: bool = False) -> tuple[Spec, list[SpecIssue]]:
     """`load_spec` plus the naming lint: (spec, warnings), or a SpecError when `strict` and lint finds any."""
-    from stackgen.spec.build import build_spec
-
     source = read_source(path)
     typed = check_typed(source)
     findings = lint_spec(source, typed)
     if strict and findings:
         raise SpecError(findings)
-    return build_spec(typed, source.file), findings
+    return built(source, typed), findings

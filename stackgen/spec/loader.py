@@ -49,10 +49,20 @@ def check_typed(source: Source) -> SpecV1:
     return spec
 
 
-def check_source(source: Source) -> Spec:
+def built(source: Source, typed: SpecV1) -> Spec:
+    """The domain model of a checked spec, with the checks that need it (expected alerts of test cases)."""
     from stackgen.spec.build import build_spec
+    from stackgen.spec.case_checks import check_cases
 
-    return build_spec(check_typed(source), source.file)
+    spec = build_spec(typed, source.file)
+    issues = check_cases(source, typed, spec)
+    if issues:
+        raise SpecError(issues)
+    return spec
+
+
+def check_source(source: Source) -> Spec:
+    return built(source, check_typed(source))
 
 
 def load_spec(path: str | Path | None = None) -> Spec:

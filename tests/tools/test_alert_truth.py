@@ -14,7 +14,7 @@ from conftest import require_tool
 from stackgen.model import Alert, AlertGroup, AlertTest, RecordingRule
 from stackgen.render.alert_template import UnrenderableAnnotation
 from stackgen.render.alert_tests import expected_alert, render_alert_tests, unrenderable_cases
-from stackgen.spec.loader import load_spec
+from stackgen.spec.loader import default_spec_bytes, load_spec
 from stackgen.verify.spec_tests import run_spec_tests
 
 WEB = 'x{job="web", team="web", instance="w1:80"}'
@@ -140,4 +140,20 @@ def test_validate_can_list_every_case_whose_annotations_cannot_be_derived():
     spec = truth_spec()
     group = replace(spec.alert_groups[0], alerts=(*spec.alert_groups[0].alerts, QUERYING))
     found = unrenderable_cases(replace(spec, alert_groups=(group,)))
-    assert [(e.alert, e.case, e.annotation) for e in found] == [("Queried (warning)", "fires", "peers")]
+    assert [(a.name, c.name, e.annotation) for a, c, e in found] == [("Queried", "fires", "peers")]
+
+
+def test_a_spec_case_with_exact_labels_expects_exactly_the_labels_it_gives(tmp_path):
+    text = default_spec_bytes().decode()
+    old = "            fires: true\n            labels:\n              path: mpls\n"
+    assert text.count(old) == 1
+    given = {"alertname": "PathDown", "severity": "critical", "service": "dashboard", "job": "dashboard",
+             "site": "paris", "path": "mpls"}
+    spec_file = tmp_path / "exact.yaml"
+    spec_file.write_text(text.replace(old, "            fires: true\n            exact_labels: true\n            labels:\n"
+                                      + "".join(f"              {k}: {v}\n" for k, v in given.items())))
+    spec = load_spec(spec_file)
+    alert = next(a for a in spec.alerts if a.name == "PathDown")
+    assert alert.tests[0].exact_labels
+    group = next(g for g in render_alert_tests(spec)["tests"] if g["name"].startswith("PathDown"))
+    assert group["alert_rule_test"][0]["exp_alerts"][0]["exp_labels"] == dict(sorted(given.items()))

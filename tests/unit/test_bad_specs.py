@@ -446,6 +446,14 @@ CASES = [
          "patronus.yaml:{line}: stack.bind_address: 0.0.0.0 publishes the stack on every interface, and its "
          "Alertmanager and Prometheus with it: they have no authentication: anyone who reaches them can silence "
          "alerts", line_offset=3),
+    # --- alert test cases whose expected alert cannot be derived ---
+    edit("an annotation that queries Prometheus needs its expected text in the firing case",
+         '        summary: "SD-WAN path {{ $labels.path }} at site {{ $labels.site }} is down"\n',
+         '        summary: "SD-WAN path {{ $labels.path }} at site {{ $labels.site }} is down"\n'
+         "        annotations:\n          peers: '{{ (query \"up\") | first | value }} peers up'\n",
+         "patronus.yaml:{line}: alert_groups[sdwan].alerts[PathDown].tests[a path that answers no probes for a "
+         "minute pages, and only that path]: the expected 'peers' cannot be derived: 'query' reads Prometheus' "
+         "data (write the text it renders to under the case's 'annotations: {peers: ...}')", line_offset=11),
 ]
 
 

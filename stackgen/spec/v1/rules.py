@@ -68,6 +68,9 @@ class AlertTest(SpecModel):
                                                                      "where they differ from the alert's.")
     interval: Duration = Field(default="1m", description="The spacing of the input samples.")
     value: Number | None = Field(default=None, description="The alert's $value at 'at', for annotations that print it.")
+    exact_labels: Bool = Field(default=False, description="Whether 'labels' is the firing alert's whole label set "
+                               "(nothing derived from the expression or added from the alert); for expressions whose "
+                               "labels stackgen cannot derive.")
 
 
 class Runbook(SpecModel):
