@@ -293,6 +293,7 @@ class Dashboard:
 @dataclass(frozen=True)
 class Stack:
     bind_address: str = "127.0.0.1"
+    web_auth: bool = True  # basic auth on Prometheus and Alertmanager (compose and local stacks)
     ports: dict[str, int] = field(default_factory=dict)
     images: dict[str, str] = field(default_factory=dict)
 
@@ -314,6 +315,22 @@ class KubernetesSettings:
 
 
 @dataclass(frozen=True)
+class RemoteWrite:
+    """One `settings.remote_write` endpoint; queue and relabel steps keep prometheus.yml's keys, defaults left out."""
+
+    name: str
+    backend: Literal["thanos", "mimir", "cortex", "victoriametrics"]
+    url: str
+    tenant: str | None = None
+    username: str | None = None
+    password_file: str | None = None  # with username: basic auth
+    credentials_file: str | None = None  # a bearer token
+    remote_timeout: str | None = None
+    queue_config: dict[str, int | str] = field(default_factory=dict)
+    write_relabel_configs: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
 class Settings:
     scrape_interval: str = "15s"
     evaluation_interval: str = "15s"
@@ -323,6 +340,9 @@ class Settings:
     external_labels: dict[str, str] = field(default_factory=dict)
     runbook_base_url: str | None = None
     kubernetes: KubernetesSettings = field(kw_only=True)
+    remote_write: tuple[RemoteWrite, ...] = ()
+    replicas: int = 1
+    replica_label: str = "prometheus_replica"
 
 
 @dataclass(frozen=True)

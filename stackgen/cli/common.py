@@ -80,7 +80,7 @@ def load_located(path: Optional[Path], strict: bool, env: Optional[str] = None) 
     return loaded
 
 
-SERVE_EXTRA_MODULES = ("starlette", "uvicorn", "websockets")
+SERVE_EXTRA_MODULES = ("starlette", "uvicorn", "websockets", "bcrypt")  # bcrypt: the local stack's web config
 
 
 def require_serve_extra(command: str) -> None:

@@ -75,6 +75,10 @@ def _run(stack: LocalStack, workdir: Path) -> None:
     previous = signal.signal(signal.SIGTERM, on_signal)
     try:
         guarded(lambda: stack.start(lambda c: typer.echo(f"ready  {c.name:14} {c.url}  (pid {stack_pid(c)})")))
+        secured = next((c for c in stack.components if c.auth and c.password_file), None)
+        if secured and secured.auth:  # before "stack up": whoever waits for that line can read this one
+            typer.echo(f"Prometheus and Alertmanager ask for user {secured.auth.username} and the password in "
+                       f"{secured.password_file}")
         typer.echo(f"stack up; configs, data and logs in {workdir}; Ctrl-C stops it")
         while not stopping:
             gone = stack.exited()

@@ -19,6 +19,7 @@ from stackgen.process.slo_dashboard import slo_dashboard_uid
 from stackgen.process.slo_model import PAGE_WINDOWS, SLO, TICKET_WINDOWS, BucketSLI, BurnWindow, number
 from stackgen.process.slo_rules import exhausted_in, sli_queries
 from stackgen.render.compose import CONTAINER_PORTS, PASSWORD_FILE, secret_files
+from stackgen.render.remote_write import REMOTE_BACKENDS
 from stackgen.render.rule_files import case_files
 from stackgen.spec.environments import overlay_path
 from stackgen.targets.base import Placement
@@ -165,7 +166,7 @@ def guide_data(spec: Spec, placement: Placement) -> dict:
         "spec": spec, "compose_file": COMPOSE_FILE, "password_file": PASSWORD_FILE,
         "generate": generate_command(placement), "environment": placement.environment,
         "overlay": overlay_path(PurePosixPath(spec.file), placement.environment).name if placement.environment else "",
-        "secrets": [{"file": s.source[2:], "target": s.target, "receivers": ", ".join(s.receivers + s.exporters),
+        "secrets": [{"file": s.source[2:], "target": s.target, "receivers": ", ".join(s.receivers),
                      "what": SECRET_WHAT.get(_secret_key(routing.receivers if routing else (), s.target), "the secret")}
                     for s in secret_files(spec)],
         "components": [
@@ -176,7 +177,7 @@ def guide_data(spec: Spec, placement: Placement) -> dict:
             {"name": "Grafana", "url": f"http://{host}:{ports['grafana']}", "port": CONTAINER_PORTS["grafana"],
              "health": "/api/health"},
         ],
-        "host": host, "webhook_port": ports["webhook"],
+        "host": host, "webhook_port": ports["webhook"], "remote_backends": REMOTE_BACKENDS,
         "metrics": [{"metric": m, "unit": metric_unit(m)} for m in spec.metrics],
         "references": [m for m in spec.metrics if m.reference_name],
         "unit_of": {m.name: metric_unit(m) for m in spec.metrics},  # looked up per reference, never scanned

@@ -15,8 +15,8 @@ from stackgen.process import slo_model as slo
 from stackgen.promql import substitute_thresholds
 from stackgen.spec.exporter_catalog import build_exporter
 from stackgen.spec.v1 import dashboards as d
+from stackgen.spec.v1 import remote, rules
 from stackgen.spec.v1 import routing as r
-from stackgen.spec.v1 import rules
 from stackgen.spec.v1 import slos as s
 from stackgen.spec.v1.document import SpecV1
 
@@ -92,6 +92,19 @@ def _dashboard(dashboard: d.Dashboard, thresholds: dict[str, m.Threshold], sub: 
                    for row in dashboard.rows))
 
 
+def _remote_write(endpoint: remote.RemoteWrite) -> m.RemoteWrite:
+    basic, token = endpoint.basic_auth, endpoint.authorization
+    return m.RemoteWrite(
+        name=endpoint.name, backend=endpoint.backend, url=endpoint.url, tenant=endpoint.tenant,
+        username=basic.username if basic else None, password_file=basic.password_file if basic else None,
+        credentials_file=token.credentials_file if token else None, remote_timeout=endpoint.remote_timeout,
+        queue_config=endpoint.queue_config.model_dump(exclude_none=True),
+        # Defaults left out (Prometheus applies the same ones), the action always written.
+        write_relabel_configs=tuple(
+            step.model_dump(mode="json", exclude_defaults=True, exclude_none=True) | {"action": step.action}
+            for step in endpoint.write_relabel_configs))
+
+
 def build_slo(spec_slo: s.SLO) -> slo.SLO:
     """The processor's SLO of a spec SLO; the SLO checks read it too."""
     sli, alerting = spec_slo.sli, spec_slo.alerting
@@ -143,7 +156,9 @@ def build_spec(spec: SpecV1 | Mapping[str, Any], file: str) -> m.Spec:
             scrape_timeout=settings.scrape_timeout, retention_time=settings.retention.time,
             retention_size=settings.retention.size, external_labels=dict(settings.external_labels),
             runbook_base_url=settings.runbook_base_url,
-            kubernetes=m.KubernetesSettings(**settings.kubernetes.model_dump())),
+            kubernetes=m.KubernetesSettings(**settings.kubernetes.model_dump()),
+            remote_write=tuple(_remote_write(x) for x in settings.remote_write), replicas=settings.replicas,
+            replica_label=settings.replica_label),
         services=tuple(m.Service(
             name=s.name, title=s.title, description=s.description, port=s.port, metrics_path=s.metrics_path,
             scheme=s.scheme, health=s.health.model_dump(exclude_none=True), labels=dict(s.labels),
@@ -160,6 +175,6 @@ def build_spec(spec: SpecV1 | Mapping[str, Any], file: str) -> m.Spec:
         routing=_routing(spec.routing),
         dashboards=tuple(_dashboard(x, thresholds, sub) for x in spec.dashboards),
         slos=tuple(build_slo(x) for x in spec.slos),
-        stack=m.Stack(bind_address=stack.bind_address, ports=stack.ports.model_dump(),
+        stack=m.Stack(bind_address=stack.bind_address, web_auth=stack.web_auth, ports=stack.ports.model_dump(),
                       images=stack.images.model_dump(exclude_none=True)),
     )

@@ -299,6 +299,7 @@ def check_spec(source: Source, spec: SpecV1) -> list[SpecIssue]:
     """Every cross-field problem of a structurally valid spec, in file order."""
     from stackgen.spec.dashboard_checks import check_dashboards
     from stackgen.spec.exporter_checks import check_exporters
+    from stackgen.spec.remote_checks import check_remote_write
     from stackgen.spec.secrets import check_secrets
     from stackgen.spec.slo_checks import check_slos
     from stackgen.spec.stack_checks import check_stack
@@ -306,6 +307,6 @@ def check_spec(source: Source, spec: SpecV1) -> list[SpecIssue]:
 
     c = Checker(source, spec)
     for check in (check_services, check_metrics, check_rules, check_routing, check_time_intervals, check_dashboards,
-                  check_stack, check_exporters, check_secrets, check_slos):
+                  check_stack, check_exporters, check_secrets, check_slos, check_remote_write):
         check(c)
     return sorted(c.issues, key=lambda i: i.line or 0)

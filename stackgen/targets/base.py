@@ -74,6 +74,10 @@ class Target(Protocol):
         """host:port where Prometheus scrapes an exporter."""
         ...
 
+    def web_password_file(self, spec: Spec) -> str | None:
+        """Where Prometheus (and Grafana) read the password of the stack's web auth; None: no web auth."""
+        ...
+
     def receiver(self, spec: Spec, receiver: Receiver) -> Receiver:
         """The receiver as this target delivers it (the spec's own, or a rewrite of it)."""
         ...

@@ -62,7 +62,8 @@ def test_grafana_reads_its_password_from_a_secret_file_not_from_the_environment(
     grafana = compose["services"]["grafana"]
     assert grafana["environment"]["GF_SECURITY_ADMIN_PASSWORD__FILE"] == "/run/secrets/grafana_admin_password"
     assert "GF_SECURITY_ADMIN_PASSWORD" not in grafana["environment"]
-    assert grafana["secrets"] == [{"source": "grafana_admin_password", "target": "/run/secrets/grafana_admin_password"}]
+    assert grafana["secrets"] == [{"source": "grafana_admin_password", "target": "/run/secrets/grafana_admin_password"},
+                                  {"source": "web_password", "target": "/run/secrets/web_password"}]  # the datasource's
     assert compose["secrets"]["grafana_admin_password"] == {"file": f"./{PASSWORD_FILE}"}
 
 
@@ -118,7 +119,8 @@ def test_each_receiver_secret_is_mounted_exactly_where_the_alertmanager_config_r
     read = {value for receiver in config["receivers"] for kind, items in receiver.items() if kind != "name"
             for item in items for key, value in item.items() if key.endswith("_file")}
     compose = render_compose(spec, EMBEDDED)
-    mounted = {s["target"] for s in compose["services"]["alertmanager"].get("secrets", [])}
+    mounted = {s["target"] for s in compose["services"]["alertmanager"].get("secrets", [])
+               if s["source"] not in ("web_config", "web_password")}  # its own web auth, not a receiver's
     assert read and mounted == read
     sources = {s["source"]: compose["secrets"][s["source"]]["file"]
                for s in compose["services"]["alertmanager"]["secrets"]}

@@ -105,6 +105,9 @@ class MeshTarget:
     def exporter(self, exporter: Exporter) -> str:
         return f"{exporter.name}.nodes.svc:{exporter.port}"
 
+    def web_password_file(self, spec: Spec) -> str | None:
+        return None  # the mesh authenticates its own way
+
     def receiver(self, spec: Spec, receiver: Receiver) -> Receiver:
         return Receiver(receiver.name, "null")
 

@@ -466,6 +466,44 @@ CASES = [
     edit("buckets on a gauge", "    help: Seconds since the service started.\n",
          "    help: Seconds since the service started.\n    buckets: [1, 2]\n",
          "patronus.yaml:{line}: metrics[app_uptime_seconds].buckets: buckets are only for histograms", line_offset=1),
+    # --- remote write and replicas: what Prometheus or the receiving end would refuse or lose ---
+    edit("a remote-write URL on another backend's path says which path it takes", "    system: patronus\n",
+         "    system: patronus\n  remote_write:\n    - {name: lts, backend: mimir, url: 'https://mimir.example.com/api/v1/write'}\n",
+         "patronus.yaml:{line}: settings.remote_write[lts].url: a mimir endpoint takes samples on /api/v1/push, not "
+         "on '/api/v1/write' (end the URL with /api/v1/push, e.g. https://mimir.example.com/api/v1/push)", line_offset=2),
+    edit("an unknown remote-write backend lists the ones stackgen knows", "    system: patronus\n",
+         "    system: patronus\n  remote_write:\n    - {name: lts, backend: prometheus, url: 'https://p.example.com/api/v1/write'}\n",
+         "patronus.yaml:{line}: settings.remote_write[lts].backend: 'prometheus' is not one of: thanos, mimir, cortex, "
+         "victoriametrics", line_offset=2),
+    edit("a literal remote-write password is refused in favour of a file", "    system: patronus\n",
+         "    system: patronus\n  remote_write:\n    - name: lts\n      backend: thanos\n"
+         "      url: https://thanos.example.com/api/v1/receive\n      basic_auth: {username: a, password: hunter2}\n",
+         "patronus.yaml:{line}: settings.remote_write[lts].basic_auth.password: unknown key 'password' "
+         "(did you mean 'password_file'?)", line_offset=5),
+    edit("a VictoriaMetrics tenant belongs in the URL", "    system: patronus\n",
+         "    system: patronus\n  remote_write:\n    - name: vm\n      backend: victoriametrics\n"
+         "      url: http://vminsert:8480/insert/0/prometheus/api/v1/write\n      tenant: team-a\n",
+         "patronus.yaml:{line}: settings.remote_write[vm].tenant: VictoriaMetrics reads the tenant from the URL, not "
+         "from a header (remove 'tenant' and write the URL as", line_offset=5),
+    edit("a replace step without a target label", "    system: patronus\n",
+         "    system: patronus\n  remote_write:\n    - name: lts\n      backend: thanos\n"
+         "      url: https://thanos.example.com/api/v1/receive\n"
+         "      write_relabel_configs: [{source_labels: [job], regex: api}]\n",
+         "patronus.yaml:{line}: settings.remote_write[lts].write_relabel_configs[0]: a replace step needs "
+         "'target_label' (name the label it writes, or use action: labeldrop)", line_offset=5),
+    edit("a relabel regex with lookahead, which RE2 lacks", "    system: patronus\n",
+         "    system: patronus\n  remote_write:\n    - name: lts\n      backend: thanos\n"
+         "      url: https://thanos.example.com/api/v1/receive\n"
+         "      write_relabel_configs: [{action: drop, source_labels: [__name__], regex: 'go_(?!gc).*'}]\n",
+         "patronus.yaml:{line}: settings.remote_write[lts].write_relabel_configs[0].regex: 'go_(?!gc).*' uses "
+         "lookaround or a backreference, which Prometheus' RE2 does not support", line_offset=5),
+    edit("the replica label cannot also be a fixed external label", "    system: patronus\n",
+         "    system: patronus\n    prometheus_replica: a\n  replicas: 2\n",
+         "patronus.yaml:{line}: settings.external_labels.prometheus_replica: 'prometheus_replica' is the replica "
+         "label, which each replica sets to its own name", line_offset=1),
+    edit("no replicas at all is below the minimum", "    system: patronus\n",
+         "    system: patronus\n  replicas: 0\n",
+         "patronus.yaml:{line}: settings.replicas: 0 is below the minimum of 1", line_offset=1),
     # --- where the stack is published ---
     edit("a host name as the bind address is refused", "apiVersion: stackgen/v1\n",
          "apiVersion: stackgen/v1\nstack:\n  bind_address: monitoring.local\n",
@@ -473,7 +511,12 @@ CASES = [
     edit("every interface without an acknowledgement is refused", "apiVersion: stackgen/v1\n",
          "apiVersion: stackgen/v1\nstack:\n  bind_address: 0.0.0.0\n",
          "patronus.yaml:{line}: stack.bind_address: 0.0.0.0 publishes the stack on every interface, and its "
-         "Alertmanager and Prometheus have no authentication", line_offset=2),
+         "Alertmanager and Prometheus with it: their password travels over plain HTTP", line_offset=2),
+    edit("every interface without web auth says anyone can silence alerts", "apiVersion: stackgen/v1\n",
+         "apiVersion: stackgen/v1\nstack:\n  web_auth: false\n  bind_address: 0.0.0.0\n",
+         "patronus.yaml:{line}: stack.bind_address: 0.0.0.0 publishes the stack on every interface, and its "
+         "Alertmanager and Prometheus with it: they have no authentication: anyone who reaches them can silence "
+         "alerts", line_offset=3),
     # --- alert test cases whose expected alert cannot be derived ---
     edit("an annotation that queries Prometheus needs its expected text in the firing case",
          '        summary: "SD-WAN path {{ $labels.path }} at site {{ $labels.site }} is down"\n',

@@ -5,10 +5,11 @@ from typing import Annotated
 from pydantic import Field, Strict, StringConstraints
 
 from stackgen.spec.v1 import ApiVersion
-from stackgen.spec.v1.common import Bool, Duration, Format, LabelMap, Name, Port, SpecModel, Text
+from stackgen.spec.v1.common import Bool, Duration, Format, LabelMap, LabelName, Name, Port, SpecModel, Text
 from stackgen.spec.v1.dashboards import Dashboard
 from stackgen.spec.v1.exporters import Exporter
 from stackgen.spec.v1.kubernetes import KubernetesSettings
+from stackgen.spec.v1.remote import RemoteWrite, Replicas
 from stackgen.spec.v1.routing import Routing
 from stackgen.spec.v1.rules import AlertGroup, RecordingGroup, RecordingRule, Threshold
 from stackgen.spec.v1.services import Metric, Service, System
@@ -37,6 +38,14 @@ class Settings(SpecModel):
                                                               "alerts link to their section there.")
     kubernetes: KubernetesSettings = Field(default_factory=lambda: KubernetesSettings(),
                                            description="How --target kubernetes renders for the Prometheus Operator.")
+    remote_write: tuple[RemoteWrite, ...] = Field(default=(), description="Endpoints Prometheus sends every sample "
+                                                                          "to: Thanos Receive, Mimir, Cortex or "
+                                                                          "VictoriaMetrics.")
+    replicas: Replicas = Field(default=1, description="How many identical Prometheus servers scrape the same "
+                                                      "targets. Above 1, each carries the replica label, so "
+                                                      "Thanos or Mimir can deduplicate their samples.")
+    replica_label: LabelName = Field(default="prometheus_replica", description="The external label that tells "
+                                                                               "the replicas apart.")
 
 
 class StackPorts(SpecModel):
@@ -58,8 +67,12 @@ class Stack(SpecModel):
                                description="The IP address the stack's ports are published on (127.0.0.1: this "
                                            "machine only).")
     accept_unauthenticated_exposure: Bool = Field(
-        default=False, description="Set true to allow bind_address 0.0.0.0 or ::, which publishes an "
-                                   "unauthenticated Alertmanager and Prometheus on every interface.")
+        default=False, description="Set true to allow bind_address 0.0.0.0 or ::, which publishes Alertmanager and "
+                                   "Prometheus on every interface: their password over plain HTTP, or no "
+                                   "authentication at all with web_auth: false.")
+    web_auth: Bool = Field(default=True, description=(
+        "Basic auth on Prometheus' and Alertmanager's HTTP API (a web config with a bcrypt hash; user stackgen), "
+        "in the compose and local stacks. Their own clients (Prometheus, Grafana, stackgen verify) authenticate."))
     ports: StackPorts = Field(default_factory=lambda: StackPorts(), description="The host ports of the stack's components.")
     images: StackImages = Field(default_factory=lambda: StackImages(), description="Container images of the compose stack.")
 
