@@ -1,17 +1,36 @@
 """Benchmark: where the time of a cold `stackgen test` goes, the real tools against stackgen's own work.
 
 Times `stackgen test SPEC` in a fresh process, then, on the same rendered files, the tool runs it makes
-(`promtool test rules` once, `amtool config routes test` once per routing case), each alone. What is left
-is stackgen's own: interpreter start, imports, spec load and checks, render, scratch files, reporting.
+(`promtool test rules` once per test file: the spec's own cases and its SLOs' cases; `amtool config routes
+test` once per routing case), each alone. `stackgen test` runs the promtool files side by side, so the tools'
+wall time is the slowest promtool file plus amtool, their CPU time the sum. What is left is stackgen's own:
+interpreter start, imports, spec load and checks, render, scratch files, reporting.
 
-    .venv/bin/python benchmarks/bench_test_command.py [--spec specs/patronus.yaml] [--repeat 5]
+    .venv/bin/python benchmarks/bench_test_command.py [--spec specs/taskq.yaml] [--repeat 5] [--baseline DIR]
 
-Runs alternate; figures are medians. Needs promtool and amtool on PATH. Measures; asserts nothing.
+--baseline DIR also times `stackgen test` on another checkout's sources (PYTHONPATH=DIR, same venv), raced
+with this one: before and after in one run, e.g. on `git archive main | tar -x -C DIR`.
+
+Runs alternate; figures are medians; CPU time (user + system, promtool's included) is what a shared
+machine's load does not inflate. Needs promtool and amtool on PATH. Measures; asserts nothing.
+
+Measured on the default spec (39 alert cases, 10 of them an SLO's; 4 routing cases), --repeat 3, on a 2-core
+machine shared with other work (load average 15 to 19 during the run: wall times are inflated several times
+and vary; CPU times, promtool's included, hold), before = `--baseline` on main before the split:
+
+| `stackgen test`, default spec | wall (median of 3) | CPU (median of 3) |
+| --- | --- | --- |
+| before: SLO rules in recording.yml and alerts.yml, loaded by every case; SLO cases to 30m every 10s | 286.0 s | 37.8 s |
+| after: slos.yml and slos.test.yml apart, SLO cases to 5m every 1m, both files side by side | 43.7 s | 6.9 s |
+| after, by part: promtool alerts.test.yml / slos.test.yml / amtool | 28.6 / 5.5 / 0.8 s | 5.3 / 0.8 / 0.1 s |
+
+At a lighter load (3 to 7), one run each: before 36.2 s wall and 37.3 s CPU, after 12.5 s wall and 6.3 s CPU.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -19,13 +38,16 @@ from pathlib import Path
 
 from bench_generate import Run, measure
 
-from stackgen.pipeline import render_stack, write_scratch
-from stackgen.spec.loader import load_spec
+from stackgen.pipeline import load, render_stack, write_scratch
+from stackgen.render.rule_files import case_files
 from stackgen.targets.compose import COMPOSE
-from stackgen.targets.layout import ALERT_TESTS, ALERTMANAGER_CONFIG
+from stackgen.targets.layout import ALERTMANAGER_CONFIG
 from stackgen.verify.tools import find_tool
 
 STACKGEN = Path(sys.executable).with_name("stackgen")
+TEST = "stackgen test"
+BASELINE = "stackgen test (baseline)"
+AMTOOL = "amtool (all cases)"
 
 
 def in_folder(command: list[str], folder: Path) -> list[str]:
@@ -36,38 +58,51 @@ def total(runs: list[Run]) -> Run:
     return Run(sum(r.wall for r in runs), sum(r.cpu for r in runs), max(r.rss_mib for r in runs))
 
 
+def table(wall: dict[str, float], cpu: dict[str, float], promtool_rows: list[str]) -> list[str]:
+    """The markdown rows: each run, then the tools together and what is left for stackgen."""
+    wall["tools together"] = max(wall[r] for r in promtool_rows) + wall[AMTOOL]
+    cpu["tools together"] = sum(cpu[r] for r in promtool_rows) + cpu[AMTOOL]
+    wall["stackgen's own (test - tools)"] = wall[TEST] - wall["tools together"]
+    cpu["stackgen's own (test - tools)"] = cpu[TEST] - cpu["tools together"]
+    rows = ["| part | wall (median) | share of wall | CPU (median) | share of CPU |", "| --- | --- | --- | --- | --- |"]
+    rows += [f"| {name} | {wall[name]:.3f} s | {wall[name] / wall[TEST]:.0%} | {cpu[name]:.3f} s "
+             f"| {cpu[name] / cpu[TEST]:.0%} |" for name in wall]
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--spec", type=Path, default=None, help="spec file (default: the embedded Patronus spec)")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--baseline", type=Path, help="another checkout's root: its `stackgen test` races this one")
     args = parser.parse_args()
-    spec = load_spec(args.spec)
+    spec = load([args.spec]).spec  # as `stackgen test` sees it: SLOs expanded
     routes = spec.routing.tests if spec.routing else ()
     promtool, amtool = find_tool("promtool"), find_tool("amtool")
-    runs: dict[str, list[Run]] = {"stackgen test": [], "promtool test rules": [], "amtool (all cases)": [],
-                                    "stackgen --help": []}
+    spec_args = [str(args.spec)] if args.spec else []
+    files = case_files(spec)
+    promtool_rows = [f"promtool test rules {f.path} ({sum(len(a.tests) for a in f.alerts)} cases)" for f in files]
+    runs: dict[str, list[Run]] = {name: [] for name in [TEST, *([BASELINE] if args.baseline else []), *promtool_rows,
+                                                        AMTOOL, "stackgen --help"]}
+    baseline_env = {**os.environ, "PYTHONPATH": str(args.baseline.resolve())} if args.baseline else None
     with tempfile.TemporaryDirectory(prefix="stackgen-bench-test-") as tmp:
         folder = write_scratch(render_stack(spec, COMPOSE), Path(tmp))
         amtool_cases = [[amtool, "config", "routes", "test", f"--config.file={ALERTMANAGER_CONFIG}",
                          f"--verify.receivers={','.join(t.receivers)}", *(f"{k}={v}" for k, v in t.labels.items())]
                         for t in routes]
         for _ in range(args.repeat):
-            runs["stackgen test"].append(measure([str(STACKGEN), "test", *([str(args.spec)] if args.spec else [])]))
-            runs["promtool test rules"].append(measure(in_folder([promtool, "test", "rules", ALERT_TESTS], folder)))
-            runs["amtool (all cases)"].append(total([measure(in_folder(case, folder)) for case in amtool_cases]))
+            runs[TEST].append(measure([str(STACKGEN), "test", *spec_args]))
+            if baseline_env:
+                runs[BASELINE].append(measure([str(STACKGEN), "test", *spec_args], env=baseline_env))
+            for row, file in zip(promtool_rows, files, strict=True):
+                runs[row].append(measure(in_folder([promtool, "test", "rules", file.path], folder)))
+            runs[AMTOOL].append(total([measure(in_folder(case, folder)) for case in amtool_cases]))
             runs["stackgen --help"].append(measure([str(STACKGEN), "--help"]))
     wall = {name: statistics.median(r.wall for r in rs) for name, rs in runs.items()}
     cpu = {name: statistics.median(r.cpu for r in rs) for name, rs in runs.items()}
-    for figures in (wall, cpu):
-        figures["tools together"] = figures["promtool test rules"] + figures["amtool (all cases)"]
-        figures["stackgen's own (test - tools)"] = figures["stackgen test"] - figures["tools together"]
     print(f"{spec.file}: {sum(len(a.tests) for a in spec.alerts)} alert cases, {len(routes)} routing cases; "
-          f"medians of {args.repeat}\n")
-    print("| part | wall (median) | share of wall | CPU (median) | share of CPU |")
-    print("| --- | --- | --- | --- | --- |")
-    for name in wall:
-        print(f"| {name} | {wall[name]:.3f} s | {wall[name] / wall['stackgen test']:.0%} | {cpu[name]:.3f} s "
-              f"| {cpu[name] / cpu['stackgen test']:.0%} |")
+          f"medians of {args.repeat}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end\n")
+    print("\n".join(table(wall, cpu, promtool_rows)))
 
 
 if __name__ == "__main__":

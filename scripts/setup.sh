@@ -9,6 +9,7 @@ command -v promtool >/dev/null && command -v prometheus >/dev/null || need_apt+=
 command -v amtool >/dev/null && command -v prometheus-alertmanager >/dev/null || need_apt+=(prometheus-alertmanager)
 command -v docker-compose >/dev/null || need_apt+=(docker-compose)
 command -v prometheus-node-exporter >/dev/null || need_apt+=(prometheus-node-exporter)  # `stackgen up`, e2e tests
+command -v openssl >/dev/null || need_apt+=(openssl)  # a self-signed certificate for the web-config TLS check
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   export DEBIAN_FRONTEND=noninteractive

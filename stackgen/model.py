@@ -20,6 +20,7 @@ SERIES_SUFFIXES = {
     "gauge": ("",),
     "histogram": ("_bucket", "_sum", "_count"),
     "summary": ("", "_sum", "_count"),
+    "untyped": ("",),  # exporters only: a value the exporter gives no type
 }
 
 
@@ -36,14 +37,6 @@ class Service:
     scrape_interval: str | None = None
     image: str | None = None
     command: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Exporter:
-    kind: str
-    name: str
-    port: int
-    image: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +57,29 @@ class Metric:
 
 
 @dataclass(frozen=True)
+class Exporter:
+    """An exporter with its catalog kind's defaults applied; `image` is the spec's, `default_image` the catalog's."""
+
+    kind: str
+    name: str
+    port: int
+    image: str | None = None
+    metrics_path: str = "/metrics"
+    params: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    scrape_interval: str | None = None
+    environment: dict[str, str] = field(default_factory=dict)
+    secrets: dict[str, str] = field(default_factory=dict)  # variable -> the file path it names
+    command: tuple[str, ...] = ()  # how `stackgen up` runs it; {host} and {port} filled in
+    metrics: tuple[Metric, ...] = ()  # catalog's and declared: what it exposes
+    default_image: str | None = None  # None: the stack's own pin for the kind (node)
+    listen_args: tuple[str, ...] = ()  # arguments that make it listen on {host}:{port}
+    binaries: tuple[str, ...] = ()  # names of its binary on PATH
+    volumes: tuple[str, ...] = ()
+    hardened: bool = True
+    health_path: str | None = None  # what the compose healthcheck fetches; None: the image has no wget
+
+
+@dataclass(frozen=True)
 class Threshold:
     name: str
     value: float | int
@@ -77,6 +93,16 @@ class RecordingRule:
     expr: str
     labels: dict[str, str] = field(default_factory=dict)
     description: str = ""
+    group: str | None = None  # a RecordingGroup's name; None: the spec's own <system>-recording group
+
+
+@dataclass(frozen=True)
+class RecordingGroup:
+    """A named group of recording rules; its rules are the spec's recording rules that name it."""
+
+    name: str
+    interval: str | None = None
+    limit: int | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +157,7 @@ class AlertGroup:
     title: str
     alerts: tuple[Alert, ...]
     interval: str | None = None
+    limit: int | None = None
 
 
 @dataclass(frozen=True)
@@ -231,10 +258,14 @@ class Row:
 @dataclass(frozen=True)
 class Variable:
     name: str
-    query: str
+    query: str  # a query variable's query; empty for the other types
     label: str = ""
     multi: bool = False
     include_all: bool = False
+    type: str = "query"  # query, custom or datasource
+    values: tuple[str, ...] = ()  # a custom variable's values
+    default: str = ""  # a custom variable's first pick
+    regex: str = ""
 
 
 @dataclass(frozen=True)
@@ -253,10 +284,16 @@ class Dashboard:
     def panels(self) -> tuple[Panel, ...]:
         return tuple(p for row in self.rows for p in row.panels)
 
+    @property
+    def datasource_variable(self) -> Variable | None:
+        """The spec's data source variable, which every panel reads; None: the renderer adds its own."""
+        return next((v for v in self.variables if v.type == "datasource"), None)
+
 
 @dataclass(frozen=True)
 class Stack:
     bind_address: str = "127.0.0.1"
+    web_auth: bool = True  # basic auth on Prometheus and Alertmanager (compose and local stacks)
     ports: dict[str, int] = field(default_factory=dict)
     images: dict[str, str] = field(default_factory=dict)
 
@@ -278,6 +315,22 @@ class KubernetesSettings:
 
 
 @dataclass(frozen=True)
+class RemoteWrite:
+    """One `settings.remote_write` endpoint; queue and relabel steps keep prometheus.yml's keys, defaults left out."""
+
+    name: str
+    backend: Literal["thanos", "mimir", "cortex", "victoriametrics"]
+    url: str
+    tenant: str | None = None
+    username: str | None = None
+    password_file: str | None = None  # with username: basic auth
+    credentials_file: str | None = None  # a bearer token
+    remote_timeout: str | None = None
+    queue_config: dict[str, int | str] = field(default_factory=dict)
+    write_relabel_configs: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
 class Settings:
     scrape_interval: str = "15s"
     evaluation_interval: str = "15s"
@@ -287,6 +340,9 @@ class Settings:
     external_labels: dict[str, str] = field(default_factory=dict)
     runbook_base_url: str | None = None
     kubernetes: KubernetesSettings = field(kw_only=True)
+    remote_write: tuple[RemoteWrite, ...] = ()
+    replicas: int = 1
+    replica_label: str = "prometheus_replica"
 
 
 @dataclass(frozen=True)
@@ -306,6 +362,7 @@ class Spec:
     dashboards: tuple[Dashboard, ...]
     stack: Stack
     slos: tuple[SLO, ...] = ()  # expanded into rules, alerts and a dashboard by process.slo; the guide reads them
+    recording_groups: tuple[RecordingGroup, ...] = ()  # named groups; their rules are in recording_rules
 
     def runbook_link(self, alert: Alert) -> str | None:
         """The alert's own runbook URL, else its section of the guide where the spec says it is published.

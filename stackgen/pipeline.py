@@ -21,13 +21,14 @@ from stackgen.output.writer import check_artifacts, write_artifacts, write_scrat
 from stackgen.process import Processor, apply
 from stackgen.process.slo import expand_spec_slos
 from stackgen.render.stack import render_documents
-from stackgen.spec.lint import load_linted
+from stackgen.spec.environments import overlay_of, read_environment
+from stackgen.spec.lint import build_linted
 from stackgen.targets.base import Placement, Target
 from stackgen.targets.layout import DEFAULT_OUT
 from stackgen.targets.registry import get_target
 
-__all__ = ["STANDING", "Loaded", "Processor", "build", "check", "load", "place", "prepare", "render_stack", "write",
-           "write_scratch"]
+__all__ = ["STANDING", "Loaded", "Processor", "as_environment", "build", "check", "default_out", "load", "place", "prepare",
+           "render_stack", "write", "write_scratch"]
 
 
 # The processors every command applies, first: SLOs become ordinary rules, alerts and a dashboard before any
@@ -37,35 +38,51 @@ STANDING: tuple[Processor, ...] = (expand_spec_slos,)
 
 @dataclass(frozen=True)
 class Loaded:
-    """A checked spec after the standing processors, the naming-lint findings about it, and the file it came
-    from (None: embedded)."""
+    """A checked spec after the standing processors, the naming-lint findings about it, the file it came
+    from (None: embedded) and the environment whose overlay was merged onto it (None: the spec alone)."""
 
     spec: Spec
     warnings: tuple[SpecIssue, ...]
     path: Path | None
+    environment: str | None = None
 
 
-def load(paths: Sequence[Path | None] = (), strict: bool = False) -> Loaded:
-    """Load and check a spec: no path is the embedded example. Several paths will be overlays, later.
+def load(paths: Sequence[Path | None] = (), strict: bool = False, env: str | None = None) -> Loaded:
+    """Load and check a spec: no path is the embedded example; `env` merges that environment's overlay file
+    onto it first (see `spec.environments`).
 
-    Raises SpecError (with the lint findings as errors under `strict`).
+    Raises SpecError (with the lint findings as errors under `strict`), UsageError for an unknown environment.
     """
     given = [p for p in paths if p is not None]
     if len(given) > 1:
-        raise UsageError(f"one spec file at a time (got {len(given)}); overlays are not supported yet")
+        raise UsageError(f"one spec file at a time (got {len(given)}); an environment's overlay is chosen with "
+                         "--env, not given as a second spec")
     path = given[0] if given else None
-    spec, warnings = load_linted(path, strict)
-    return Loaded(apply(spec, STANDING), tuple(warnings), path)
+    spec, warnings = build_linted(read_environment(path, env), strict)
+    return Loaded(apply(spec, STANDING), tuple(warnings), path, env)
 
 
-def place(spec_path: Path | None, out: Path) -> Placement:
+def as_environment(path: Path | None) -> tuple[Path | None, str | None]:
+    """(spec, environment) for an overlay file (`taskq.production.yaml` beside `taskq.yaml`), (path, None) for a
+    spec: what a file named on the command line is, for a command that checks every file it is given."""
+    found = overlay_of(path) if path is not None else None
+    return found if found else (path, None)
+
+
+def default_out(env: str | None) -> Path:
+    """Where `generate` writes without --out: `generated/`, and an environment in a folder of its own,
+    `environments/<env>/generated/`, so its compose file does not take the place of the spec's own."""
+    return Path(DEFAULT_OUT) if env is None else Path("environments", env, DEFAULT_OUT)
+
+
+def place(spec_path: Path | None, out: Path, env: str | None = None) -> Placement:
     """Where the rendered files must find the spec and the output folder: relative to `out`'s parent.
 
     That parent is where the compose file is written and where its commands run.
     """
     out = Path(os.path.abspath(out))
     spec = None if spec_path is None else Path(os.path.relpath(os.path.abspath(spec_path), out.parent)).as_posix()
-    return Placement(out_name=out.name, spec=spec)
+    return Placement(out_name=out.name, spec=spec, environment=env)
 
 
 def prepare(loaded: Loaded, processors: tuple[Processor, ...] = ()) -> Spec:
@@ -82,7 +99,7 @@ def render_stack(spec: Spec, target: Target | str, placement: Placement = Placem
 def build(loaded: Loaded, target: Target | str = "compose", out: Path = Path(DEFAULT_OUT),
           processors: tuple[Processor, ...] = ()) -> Artifacts:
     """A loaded spec through the processors, rendered for `target` as it will be written to `out`."""
-    return render_stack(prepare(loaded, processors), target, place(loaded.path, out))
+    return render_stack(prepare(loaded, processors), target, place(loaded.path, out, loaded.environment))
 
 
 def write(artifacts: Artifacts, out: Path) -> list[str]:

@@ -44,6 +44,11 @@ def parse(expr: str) -> promql_parser.Expr:
 
 def metric_names(expr: str) -> set[str]:
     """Every metric name a (valid) expression selects, by name or by `__name__=`."""
+    return metric_names_in(parse(expr))
+
+
+def metric_names_in(tree: promql_parser.Expr) -> set[str]:
+    """`metric_names` of an expression already parsed, or of a part of one."""
     names: set[str] = set()
 
     def visit(node: promql_parser.Expr) -> bool:
@@ -55,7 +60,7 @@ def metric_names(expr: str) -> set[str]:
                     names.add(m.value)
         return True
 
-    promql_parser.walk(parse(expr), visit)
+    promql_parser.walk(tree, visit)
     return names
 
 

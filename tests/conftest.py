@@ -19,11 +19,13 @@ from support.cli import cli_runner
 sys.dont_write_bytecode = False
 
 from stackgen.cli.app import app  # noqa: E402 (after the bytecode setting above)
+from stackgen.spec.environments import base_of  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-# The embedded default (the package's own file, not a copy) and every example in specs/.
+# The embedded default (the package's own file, not a copy) and every example in specs/; an environment's overlay
+# there (taskq.production.yaml beside taskq.yaml) is part of its spec, not a spec of its own.
 EMBEDDED_SPEC = ROOT / "stackgen" / "specs" / "patronus.yaml"
-SPECS = [EMBEDDED_SPEC, *sorted((ROOT / "specs").glob("*.yaml"))]
+SPECS = [EMBEDDED_SPEC, *sorted(p for p in (ROOT / "specs").glob("*.yaml") if base_of(p) is None)]
 LANE_MARKERS = {"tools": pytest.mark.tools, "e2e": pytest.mark.e2e}
 
 

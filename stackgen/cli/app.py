@@ -25,7 +25,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from stackgen import __version__
-from stackgen.cli import codegen, generate, init, schema, serve, test, up, validate, verify
+from stackgen.cli import codegen, generate, import_, init, schema, serve, test, up, validate, verify
 from stackgen.cli.common import EXIT_USAGE
 
 # click's UsageError, from whichever copy of click typer uses (typer 0.2x carries its own).
@@ -106,6 +106,12 @@ app.command(cls=StackgenCommand)(serve.serve)
 app.command(cls=StackgenCommand)(init.init)
 app.command(cls=StackgenCommand)(schema.schema)
 app.command(cls=StackgenCommand)(codegen.codegen)
+
+import_app = typer.Typer(cls=StackgenGroup, no_args_is_help=True, rich_markup_mode=None,
+                         help="Adopt existing monitoring files as a spec.")
+import_app.command("rules", cls=StackgenCommand)(import_.import_rules_command)
+import_app.command("alertmanager", cls=StackgenCommand)(import_.import_alertmanager_command)
+app.add_typer(import_app, name="import")
 
 
 LONG_RUNNING = frozenset({"serve", "up"})  # run until stopped: they keep the collector and a normal exit

@@ -25,6 +25,9 @@ SPEC_DEFAULT_HELP = ("default: ./stackgen.yaml, else `spec` under [tool.stackgen
                      "else the built-in Patronus example")
 SpecArg = typer.Argument(None, help=f"Spec file ({SPEC_DEFAULT_HELP}).", show_default=False, metavar="SPEC")
 StrictOption = typer.Option(False, "--strict", help="Treat naming-lint warnings as errors (exit 2).")
+EnvOption = typer.Option(None, "--env", metavar="NAME", show_default=False,
+                         help="Merge the environment's overlay onto the spec first: SPEC's folder holds it as "
+                              "<spec name>.NAME.yaml (e.g. taskq.production.yaml).")
 
 
 def guarded(action: Callable[[], T]) -> T:
@@ -61,23 +64,23 @@ def spec_path(spec: Optional[Path]) -> Optional[Path]:
     return located.path
 
 
-def load_linted(spec: Optional[Path], strict: bool) -> Loaded:
+def load_linted(spec: Optional[Path], strict: bool, env: Optional[str] = None) -> Loaded:
     """The spec the user means (`spec_path`), loaded through every check (`load_located`)."""
-    return load_located(spec_path(spec), strict)
+    return load_located(spec_path(spec), strict, env)
 
 
-def load_located(path: Optional[Path], strict: bool) -> Loaded:
-    """The spec at `path` (None: the embedded example) through every check; lint findings go to stderr as
-    warnings, or fail the run under --strict."""
+def load_located(path: Optional[Path], strict: bool, env: Optional[str] = None) -> Loaded:
+    """The spec at `path` (None: the embedded example), with the overlay of environment `env` if given, through
+    every check; lint findings go to stderr as warnings, or fail the run under --strict."""
     from stackgen import pipeline
 
-    loaded = guarded(lambda: pipeline.load([path], strict))
+    loaded = guarded(lambda: pipeline.load([path], strict, env))
     for warning in loaded.warnings:
         typer.echo(f"warning: {warning}", err=True)
     return loaded
 
 
-SERVE_EXTRA_MODULES = ("starlette", "uvicorn", "websockets")
+SERVE_EXTRA_MODULES = ("starlette", "uvicorn", "websockets", "bcrypt")  # bcrypt: the local stack's web config
 
 
 def require_serve_extra(command: str) -> None:

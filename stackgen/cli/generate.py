@@ -8,31 +8,36 @@ from typing import Optional
 
 import typer
 
-from stackgen.cli.common import SpecArg, StrictOption, guarded, load_linted, target_option
+from stackgen.cli.common import EnvOption, SpecArg, StrictOption, guarded, load_linted, target_option
 
 
 def generate(
     spec: Optional[Path] = SpecArg,
-    out: Path = typer.Option(Path("generated"), "--out", "-o", help="Output folder (replaced whole)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", show_default=False,
+                                       help="Output folder, replaced whole (default: generated, or with --env NAME "
+                                            "environments/NAME/generated)."),
     target: str = target_option(),
     check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 with a diff if files differ."),
     strict: bool = StrictOption,
+    env: Optional[str] = EnvOption,
 ) -> None:
     """Render the spec into prometheus/, alertmanager/, grafana/, docs/ and the compose file."""
     from stackgen import pipeline
     from stackgen.targets.registry import get_target
 
     chosen = guarded(lambda: get_target(target))
-    loaded = load_linted(spec, strict)
-    artifacts = guarded(lambda: pipeline.build(loaded, chosen, out))  # a target may refuse a spec (names)
-    source = loaded.spec.file
+    loaded = load_linted(spec, strict, env)
+    folder = out if out is not None else pipeline.default_out(env)
+    artifacts = guarded(lambda: pipeline.build(loaded, chosen, folder))  # a target may refuse a spec (names)
+    source = loaded.spec.file + (f" (environment {env})" if env else "")
     if check:
-        diff = pipeline.check(artifacts, out)
+        diff = pipeline.check(artifacts, folder)
         if diff:
             sys.stdout.write(diff)
-            typer.echo(f"{out}: out of date with {source}; run `stackgen generate` and commit the result", err=True)
+            again = "stackgen generate" + (f" --env {env}" if env else "")
+            typer.echo(f"{folder}: out of date with {source}; run `{again}` and commit the result", err=True)
             raise typer.Exit(1)
-        typer.echo(f"{out}: up to date with {source}")
+        typer.echo(f"{folder}: up to date with {source}")
         return
-    written = guarded(lambda: pipeline.write(artifacts, out))
-    typer.echo(f"rendered {len(written)} files from {source} into {out}/")
+    written = guarded(lambda: pipeline.write(artifacts, folder))
+    typer.echo(f"rendered {len(written)} files from {source} into {folder}/")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from stackgen.cli.common import SpecArg, guarded, load_linted, require_serve_extra
+from stackgen.cli.common import EnvOption, SpecArg, guarded, load_linted, require_serve_extra
 
 if TYPE_CHECKING:  # the model loads with the spec, not with `--help`
     from stackgen.model import Service, Spec
@@ -32,6 +32,7 @@ def serve(
     tick: float = typer.Option(1.0, "--tick", min=0.05, max=60.0,
                                help="Seconds between probe, traffic and maintenance rounds."),
     traffic: bool = typer.Option(True, "--traffic/--no-traffic", help="Generate light background traffic."),
+    env: Optional[str] = EnvOption,
 ) -> None:
     """Run the demo service: the spec's metrics on /metrics, health checks, login, SD-WAN simulation."""
     import secrets
@@ -41,7 +42,7 @@ def serve(
 
     from stackgen.service.app import ServeOptions, create_app, pick_service
 
-    model = load_linted(spec, strict=False).spec
+    model = load_linted(spec, False, env).spec
     chosen = guarded(lambda: pick_service(model, service))
     password = secrets.token_urlsafe(12)  # a fresh demo login each run: nothing to leak or forget
     options = ServeOptions(faults=faults, tick=tick, traffic=traffic, users={DEMO_USER: password})

@@ -7,14 +7,15 @@ from typing import Optional
 
 import typer
 
-from stackgen.cli.common import SpecArg, StrictOption, guarded, load_linted
+from stackgen.cli.common import EnvOption, SpecArg, StrictOption, guarded, load_linted
 
 
-def test_command(spec: Optional[Path] = SpecArg, strict: bool = StrictOption) -> None:
+def test_command(spec: Optional[Path] = SpecArg, strict: bool = StrictOption,
+                 env: Optional[str] = EnvOption) -> None:
     """Run the alert unit tests and routing tests the spec declares; exit 1 if one fails."""
     from stackgen.verify.spec_tests import run_spec_tests
 
-    model = load_linted(spec, strict).spec
+    model = load_linted(spec, strict, env).spec
     results = guarded(lambda: run_spec_tests(model))
     if not results:
         typer.echo(f"{model.file}: no alert or routing tests declared")

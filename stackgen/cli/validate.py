@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from stackgen.cli.common import SPEC_DEFAULT_HELP, StrictOption, load_located, spec_path
+from stackgen.cli.common import SPEC_DEFAULT_HELP, EnvOption, StrictOption, load_located, spec_path
 from stackgen.cli.report import Finding, SpecReport, render_github, render_json
 from stackgen.errors import SpecError, SpecIssue, StackgenError
 
@@ -23,6 +23,7 @@ def validate(
         "text", "--format", metavar=f"[{'|'.join(FORMATS)}]",
         help="text: one line per problem (file:line: path: message (hint)); json: one document on stdout; "
              "github: annotation lines for GitHub Actions."),
+    env: Optional[str] = EnvOption,
 ) -> None:
     """Check specs without writing anything: schema, PromQL, references, secrets, names."""
     if output_format not in FORMATS:
@@ -30,33 +31,46 @@ def validate(
                                  param_hint="'--format'")
     given: list[Optional[Path]] = [*specs] if specs else [spec_path(None)]
     if output_format == "text":
-        _validate_text(given, strict)
+        _validate_text(given, strict, env)
     else:
-        _validate_for_machines(given, strict, output_format)
+        _validate_for_machines(given, strict, output_format, env)
 
 
-def _validate_text(given: list[Optional[Path]], strict: bool) -> None:
+def _as_spec(spec: Optional[Path], env: Optional[str]) -> tuple[Optional[Path], Optional[str]]:
+    """An overlay file given as a spec (pre-commit passes every changed YAML file) is checked as what it is:
+    its spec's environment. `--env` given, every file is taken as a spec."""
+    from stackgen import pipeline
+
+    return pipeline.as_environment(spec) if env is None else (spec, env)
+
+
+def _validate_text(given: list[Optional[Path]], strict: bool, env: Optional[str]) -> None:
     exit_code = 0
     for spec in given:  # several at once, as pre-commit passes them; every one is reported
+        path, spec_env = _as_spec(spec, env)
         try:
-            model = load_located(spec, strict).spec
+            model = load_located(path, strict, spec_env).spec
         except typer.Exit as failed:
             exit_code = max(exit_code, failed.exit_code)
             continue
-        typer.echo(f"{spec or model.file}: ok ({len(model.metrics)} metrics, {len(model.alerts)} alerts, "
+        of = f" of {path}" if path != spec else ""
+        name = f"{spec or model.file}" + (f" (environment {spec_env}{of})" if spec_env else "")
+        typer.echo(f"{name}: ok ({len(model.metrics)} metrics, {len(model.alerts)} alerts, "
                    f"{len(model.recording_rules)} recording rules, {len(model.dashboards)} dashboards)")
     if exit_code:
         raise typer.Exit(exit_code)
 
 
-def _validate_for_machines(given: list[Optional[Path]], strict: bool, output_format: str) -> None:
+def _validate_for_machines(given: list[Optional[Path]], strict: bool, output_format: str,
+                           env: Optional[str]) -> None:
     from stackgen import pipeline
 
     reports, exit_code = [], 0
     for spec in given:
         file = str(spec) if spec else "the built-in example"  # replaced by the spec's own name once loaded
+        path, spec_env = _as_spec(spec, env)
         try:
-            loaded = pipeline.load([spec], strict)
+            loaded = pipeline.load([path], strict, spec_env)
         except SpecError as exc:
             file = exc.issues[0].file if exc.issues else file
             reports.append(SpecReport(file, False, tuple(Finding(i, "error") for i in exc.issues)))

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from stackgen.cli.common import SpecArg, StrictOption, guarded, load_linted
+from stackgen.cli.common import EnvOption, SpecArg, StrictOption, guarded, load_linted
 
 
 def verify_command(
@@ -23,24 +23,29 @@ def verify_command(
         None, help="Alertmanager binary (default: prometheus-alertmanager or alertmanager on PATH)."),
     node_exporter: Optional[str] = typer.Option(None, help="Node exporter binary (default: on PATH)."),
     strict: bool = StrictOption,
+    env: Optional[str] = EnvOption,
 ) -> None:
     """Prove the spec live: each alert fires, reaches exactly its receivers, and resolves; each panel has data.
 
     Exits 0 only when every alert is proven or marked `verify: {skip: reason}` in the spec, and every panel
     has data (or is marked `empty_when_healthy`).
     """
-    from stackgen.local.runner import find_binaries, missing_exporter_hint
+    from stackgen.local.exporters import stand_in_notes, unrunnable, unrunnable_hint
+    from stackgen.local.runner import find_binaries
     from stackgen.verify.live import VerifyOptions, verify
     from stackgen.verify.report import render_report, table
     from stackgen.verify.tools import find_tool
 
-    loaded = load_linted(spec, strict)
+    loaded = load_linted(spec, strict, env)
     if report is not None:
         guarded(lambda: render_report_check(report))
     binaries = guarded(lambda: find_binaries(prometheus, alertmanager, node_exporter))
     guarded(lambda: find_tool("amtool"))
-    if loaded.spec.exporters and not binaries.node_exporter:
-        typer.echo(missing_exporter_hint(loaded.spec), err=True)
+    for note in stand_in_notes(loaded.spec):
+        typer.echo(note, err=True)
+    dropped = unrunnable(loaded.spec, binaries.node_exporter)
+    if dropped:
+        typer.echo(unrunnable_hint(dropped), err=True)
     options = VerifyOptions(binaries, factor=fast_factor if fast else 1, slack=slack)
     result = guarded(lambda: verify(loaded, options, lambda line: typer.echo(line)))
     typer.echo("")

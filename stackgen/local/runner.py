@@ -21,11 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stackgen.errors import StackgenError
+from stackgen.local.exporters import local_command, local_environment, ready_path
+from stackgen.local.webauth import WebCredentials, new_credentials, write_web_files
 from stackgen.model import Spec
 from stackgen.pipeline import render_stack, write_scratch
+from stackgen.render.remote_write import REPLICA_ENV
 from stackgen.service.metrics import SpecMetrics, served_metrics
-from stackgen.targets.layout import ALERTMANAGER_CONFIG, PROMETHEUS_CONFIG
+from stackgen.targets.layout import ALERTMANAGER_CONFIG, PROMETHEUS_CONFIG, folder_of
 from stackgen.targets.local import HOST, LOCAL
+from stackgen.verify.http import authorize, request
 from stackgen.verify.tools import find_tool
 
 ALERTMANAGER_NAMES = ("prometheus-alertmanager", "alertmanager")
@@ -46,7 +50,10 @@ class Component:
     port: int
     ready_url: str
     log: Path
+    env: dict[str, str] = field(default_factory=dict)  # set on top of the runner's own environment
     process: subprocess.Popen | None = field(default=None, repr=False)
+    auth: WebCredentials | None = field(default=None, repr=False)  # what its HTTP API asks for
+    password_file: Path | None = None  # where that password is, for people and other processes
 
     @property
     def url(self) -> str:
@@ -57,7 +64,7 @@ class Component:
 class Binaries:
     prometheus: str
     alertmanager: str
-    node_exporter: str | None  # None: exporters are not run (and must be dropped from the spec)
+    node_exporter: str | None  # None: node exporters are not run (and must be dropped from the spec)
 
 
 def find_binaries(prometheus: str | None = None, alertmanager: str | None = None,
@@ -74,17 +81,27 @@ def find_binaries(prometheus: str | None = None, alertmanager: str | None = None
 
 
 def plan_stack(spec: Spec, spec_path: str | None, binaries: Binaries, workdir: Path,
-               faults: bool = False, tick: float | None = None) -> list[Component]:
-    """Render `spec` for the local target into `workdir` and list the processes that run it."""
+               faults: bool = False, tick: float | None = None, env: str | None = None) -> list[Component]:
+    """Render `spec` for the local target into `workdir` and list the processes that run it; the services serve
+    `spec_path` with the overlay of environment `env`, as `spec` was loaded."""
     for service in spec.services:  # a metric the service cannot serve is the spec's problem, not a start failure
         SpecMetrics(served_metrics(spec, service.name))
     config = write_scratch(render_stack(spec, LOCAL), workdir)
+    # A fresh password per run; the web config (its bcrypt hash) and the password Prometheus sends to itself and
+    # to Alertmanager go beside prometheus.yml, where the local target's config reads it.
+    auth = new_credentials() if spec.stack.web_auth else None
+    web_flags: list[str] = []
+    password_file = None
+    if auth:
+        web_config, password_file = write_web_files(config / folder_of(PROMETHEUS_CONFIG), auth)
+        web_flags = [f"--web.config.file={web_config}"]
     logs = workdir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     ports = spec.stack.ports
     out: list[Component] = []
     for service in spec.services:
         command = [sys.executable, "-m", "stackgen", "serve", *([spec_path] if spec_path else []),
+                   *(["--env", env] if env else []),
                    "--service", service.name, "--host", HOST, "--port", str(service.port),
                    *(["--faults"] if faults else []),
                    *(["--tick", f"{tick:g}"] if tick else [])]
@@ -92,23 +109,32 @@ def plan_stack(spec: Spec, spec_path: str | None, binaries: Binaries, workdir: P
         out.append(Component(service.name, command, service.port, f"http://{HOST}:{service.port}{ready}",
                              logs / f"{service.name}.log"))
     for exporter in spec.exporters:
-        if binaries.node_exporter:
-            out.append(Component(exporter.name, [binaries.node_exporter, f"--web.listen-address={HOST}:{exporter.port}"],
-                                 exporter.port, f"http://{HOST}:{exporter.port}/metrics", logs / f"{exporter.name}.log"))
+        run = local_command(exporter, binaries.node_exporter)
+        if run:
+            out.append(Component(exporter.name, run, exporter.port,
+                                 f"http://{HOST}:{exporter.port}{ready_path(exporter)}", logs / f"{exporter.name}.log",
+                                 env=local_environment(exporter)))
     out.append(Component("webhook-sink", [sys.executable, "-m", "stackgen.local.sink", "--host", HOST,
                                           "--port", str(ports["webhook"])],
                          ports["webhook"], f"http://{HOST}:{ports['webhook']}/health", logs / "webhook-sink.log"))
     am = ports["alertmanager"]
     out.append(Component("alertmanager", [
         binaries.alertmanager, f"--web.listen-address={HOST}:{am}", "--cluster.listen-address=",
-        f"--storage.path={workdir / 'alertmanager-data'}", f"--config.file={config / ALERTMANAGER_CONFIG}"],
-        am, f"http://{HOST}:{am}/-/ready", logs / "alertmanager.log"))
+        f"--storage.path={workdir / 'alertmanager-data'}", f"--config.file={config / ALERTMANAGER_CONFIG}", *web_flags],
+        am, f"http://{HOST}:{am}/-/ready", logs / "alertmanager.log", auth=auth, password_file=password_file))
     prom = ports["prometheus"]
     out.append(Component("prometheus", [
         binaries.prometheus, f"--web.listen-address={HOST}:{prom}", f"--storage.tsdb.path={workdir / 'prometheus-data'}",
-        f"--config.file={config / PROMETHEUS_CONFIG}"],
-        prom, f"http://{HOST}:{prom}/-/ready", logs / "prometheus.log"))
+        f"--config.file={config / PROMETHEUS_CONFIG}", *web_flags, *_replica_flags(spec)],
+        prom, f"http://{HOST}:{prom}/-/ready", logs / "prometheus.log", auth=auth, password_file=password_file,
+        env={REPLICA_ENV: f"{spec.name}-0"} if spec.settings.replicas > 1 else {}))
     return out
+
+
+def _replica_flags(spec: Spec) -> list[str]:
+    """Prometheus 2.x expands the replica label's ${PROMETHEUS_REPLICA} only when asked (3.x always does, and
+    ignores the flag)."""
+    return ["--enable-feature=expand-external-labels"] if spec.settings.replicas > 1 else []
 
 
 def check_ports(components: list[Component]) -> None:
@@ -130,7 +156,7 @@ def check_ports(components: list[Component]) -> None:
 
 def _is_ready(url: str) -> bool:
     try:
-        with urllib.request.urlopen(url, timeout=1) as response:
+        with urllib.request.urlopen(request(url), timeout=1) as response:
             return response.status == 200
     except (urllib.error.URLError, OSError):
         return False
@@ -150,10 +176,12 @@ class LocalStack:
 
     def launch(self, c: Component, timeout: float = 60) -> None:
         """Start one component and wait until it is ready (also to start a stopped one again)."""
+        if c.auth:  # readiness probes, and `stackgen verify` in this process, call it with its credentials
+            authorize(c.url, *c.auth.pair)
         with open(c.log, "ab") as log:
             os.fchmod(log.fileno(), 0o600)  # the service's log holds its demo password
-            process = subprocess.Popen(c.command, stdout=log, stderr=subprocess.STDOUT,
-                                       stdin=subprocess.DEVNULL, start_new_session=True)
+            process = subprocess.Popen(c.command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                       start_new_session=True, env={**os.environ, **c.env} if c.env else None)
         c.process = process
         self._wait_ready(c, process, timeout)
 
@@ -207,10 +235,3 @@ def tail(path: Path, lines: int = 15) -> str:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return ""
-
-
-def missing_exporter_hint(spec: Spec) -> str:
-    names = ", ".join(e.name for e in spec.exporters)
-    return (f"{NODE_EXPORTER_NAMES[0]} not found: not scraping {names} "
-            "(install the Debian package prometheus-node-exporter to run it)")
-

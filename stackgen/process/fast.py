@@ -119,6 +119,7 @@ def speed_up(spec: Spec, interval: str = "1s", factor: float = 30) -> Spec:
         recording_rules=tuple(replace(r, expr=scale_windows(r.expr, factor, window)) for r in spec.recording_rules),
         alert_groups=tuple(replace(g, interval=None, alerts=tuple(alert(a) for a in g.alerts))
                            for g in spec.alert_groups),
+        recording_groups=tuple(replace(g, interval=None) for g in spec.recording_groups),
         routing=routing,
         dashboards=tuple(replace(d, rows=tuple(replace(r, panels=tuple(_panel(p, factor, window) for p in r.panels))
                                                for r in d.rows)) for d in spec.dashboards),

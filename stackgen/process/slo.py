@@ -45,6 +45,7 @@ from stackgen.errors import SpecError, SpecIssue
 from stackgen.model import SEVERITIES, Alert, AlertGroup, Spec
 from stackgen.process.slo_dashboard import slo_dashboard
 from stackgen.process.slo_model import (
+    ID_LABELS,
     PAGE_WINDOWS,
     SLO,
     SLO_PERIODS,
@@ -60,7 +61,7 @@ from stackgen.process.slo_rules import ALERT_GROUP, TICKET_TESTED, TICKET_UNTEST
 from stackgen.process.slo_tests import SLITestError, alert_tests
 
 __all__ = ["PAGE_WINDOWS", "SLO", "TICKET_WINDOWS", "BucketSLI", "BurnWindow", "RatioSLI", "SLOAlerting",
-           "check_slos", "expand_slos", "expand_spec_slos", "slo_problems"]
+           "check_slos", "expand_slos", "expand_spec_slos", "slo_problems", "split_slos"]
 
 _SLO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _LABEL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -172,7 +173,8 @@ def _with_tests(spec: Spec, slo: SLO) -> tuple[Alert, Alert]:
 
 def expand_slos(spec: Spec, slos: tuple[SLO, ...]) -> Spec:
     """The spec with every SLO's recording rules (after the spec's own), its page and ticket alerts with
-    their test cases (in an alert group of their own) and one SLO dashboard. Raises SpecError on bad SLOs."""
+    their test cases (in an alert group of their own), one SLO dashboard, and `slos` as its SLOs. Raises
+    SpecError on bad SLOs."""
     if not slos:
         return spec
     issues = check_slos(spec, slos)
@@ -183,10 +185,32 @@ def expand_slos(spec: Spec, slos: tuple[SLO, ...]) -> Spec:
     groups = spec.alert_groups
     if alerts:
         groups = (*groups, AlertGroup(ALERT_GROUP, "Service level objectives", alerts))
+    # `slos` names what was expanded: the guide and the rule-file split read it.
     return replace(spec, recording_rules=spec.recording_rules + rules, alert_groups=groups,
-                   dashboards=(*spec.dashboards, slo_dashboard(spec, slos)))
+                   dashboards=(*spec.dashboards, slo_dashboard(spec, slos)), slos=slos)
 
 
 def expand_spec_slos(spec: Spec) -> Spec:
     """The processor: the spec's own SLOs expanded (they stay on the model, for the guide)."""
     return expand_slos(spec, spec.slos)
+
+
+def split_slos(spec: Spec) -> tuple[Spec, Spec | None]:
+    """The expanded spec as two views: its own recording rules and alert groups, and those its SLOs expanded
+    into (None when there are none), so each can get rule files and a promtool test file of its own.
+
+    An SLO's recording rules are the ones carrying all of its identifying labels (`sloth_id`, ...), its alerts
+    the alert group kept for SLOs. Everything else on the model stays in both views.
+    """
+    if not spec.slos:
+        return spec, None
+    ids = {tuple(slo.id_labels[k] for k in ID_LABELS) for slo in spec.slos}
+    generated = [tuple(rule.labels.get(k) for k in ID_LABELS) in ids for rule in spec.recording_rules]
+    own_rules = tuple(r for r, slo in zip(spec.recording_rules, generated, strict=True) if not slo)
+    slo_rules = tuple(r for r, slo in zip(spec.recording_rules, generated, strict=True) if slo)
+    own_groups = tuple(g for g in spec.alert_groups if g.name != ALERT_GROUP)
+    slo_groups = tuple(g for g in spec.alert_groups if g.name == ALERT_GROUP)
+    if not slo_rules and not slo_groups:
+        return spec, None
+    return (replace(spec, recording_rules=own_rules, alert_groups=own_groups),
+            replace(spec, recording_rules=slo_rules, alert_groups=slo_groups))

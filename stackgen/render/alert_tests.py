@@ -1,9 +1,10 @@
-"""prometheus/tests/alerts.test.yml: the spec's alert test cases as a `promtool test rules` file.
+"""prometheus/tests/*.test.yml: the spec's alert test cases as `promtool test rules` files.
 
-One promtool test group per case, named `ALERT (severity): case`, so promtool's report names the case.
-A case that fires expects exactly this alert under its name at `at`; one that does not fire expects no
-alert of that name, so twins that share a name (a warning and a critical) must stay quiet in each other's
-cases. Expected labels are derived in `alert_expect`, annotations executed in `alert_template`; a case with
+`rule_files` decides which file holds which alerts' cases and which rule files it loads. One promtool
+test group per case, named `ALERT (severity): case`, so promtool's report names the case. A case that
+fires expects exactly this alert under its name at `at`; one that does not fire expects no alert of that
+name, so twins that share a name (a warning and a critical) must stay quiet in each other's cases.
+Expected labels are derived in `alert_expect`, annotations executed in `alert_template`; a case with
 `exact_labels` gives its whole label set itself.
 """
 
@@ -14,8 +15,9 @@ from collections.abc import Mapping
 from stackgen.model import Alert, AlertTest, RecordingRule, Spec
 from stackgen.render.alert_expect import index_rules, parse_series, result_labels
 from stackgen.render.alert_template import NotStatic, UnrenderableAnnotation, expand_template
+from stackgen.render.rule_files import CaseFile, case_files
 from stackgen.render.rules import render_alert
-from stackgen.targets.layout import ALERT_RULES, ALERT_TESTS, RECORDING_RULES, folder_of, relative
+from stackgen.targets.layout import ALERT_TESTS, folder_of, relative
 
 TEST_FILE = ALERT_TESTS
 _EXTERNAL_LABELS = ("$externalLabels", ".ExternalLabels")
@@ -86,14 +88,23 @@ def _test_group(spec: Spec, alert: Alert, case: AlertTest, rules: Mapping[str, t
     return group
 
 
-def render_alert_tests(spec: Spec) -> dict | None:
-    """The promtool test file, or None when the spec has no alert test cases."""
+def render_alert_tests(spec: Spec, file: CaseFile | None = None) -> dict | None:
+    """One promtool test file (by default the spec's own cases: TEST_FILE), or None when it would hold no case.
+    Expected labels follow any recording rule of the spec, in whichever rule file it is."""
+    file = file or next((f for f in case_files(spec) if f.path == TEST_FILE), None)
+    if file is None:
+        return None
     rules = index_rules(spec.recording_rules)
-    tests = [_test_group(spec, alert, case, rules) for alert in spec.alerts for case in alert.tests]
+    tests = [_test_group(spec, alert, case, rules) for alert in file.alerts for case in alert.tests]
     if not tests:
         return None
     return {
-        "rule_files": [relative(path, folder_of(TEST_FILE)) for path in (RECORDING_RULES, ALERT_RULES)],
-        "evaluation_interval": spec.settings.evaluation_interval,
+        "rule_files": [relative(path, folder_of(file.path)) for path in file.rule_files],
+        "evaluation_interval": file.evaluation_interval,
         "tests": tests,
     }
+
+
+def render_test_files(spec: Spec) -> dict[str, dict]:
+    """Every promtool test file of the spec by layout path: the spec's own cases and its SLOs' apart."""
+    return {file.path: data for file in case_files(spec) if (data := render_alert_tests(spec, file)) is not None}

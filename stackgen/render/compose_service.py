@@ -9,9 +9,12 @@ argument to install it from elsewhere) and mounts the user's spec at run time.
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from stackgen import __version__
 from stackgen.model import Service, Spec
 from stackgen.spec.catalog import DEMO_BASE_IMAGE
+from stackgen.spec.environments import overlay_path
 from stackgen.targets.base import Placement
 from stackgen.targets.layout import DEMO_DOCKERFILE, folder_of
 
@@ -44,9 +47,13 @@ def _demo_spec(spec: Spec, placement: Placement) -> tuple[list[str], list[dict]]
     """
     if placement.spec is None:
         return [], []
-    in_container = f"{SPEC_DIR}/{spec.file}"
-    source = placement.spec if placement.spec.startswith("../") else f"./{placement.spec}"
-    return [in_container], [{"type": "bind", "source": source, "target": in_container, "read_only": True}]
+    files = [placement.spec]
+    if placement.environment:  # the service serves the environment's spec: its overlay is mounted beside it
+        files.append(overlay_path(PurePosixPath(placement.spec), placement.environment).as_posix())
+    mounts = [{"type": "bind", "source": file if file.startswith("../") else f"./{file}",
+               "target": f"{SPEC_DIR}/{PurePosixPath(file).name}", "read_only": True} for file in files]
+    env = ["--env", placement.environment] if placement.environment else []
+    return [str(mounts[0]["target"]), *env], mounts
 
 
 def health_probe(service: Service) -> dict:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from pathlib import PurePosixPath
 
 import jinja2
 
@@ -18,8 +19,11 @@ from stackgen.process.slo_dashboard import slo_dashboard_uid
 from stackgen.process.slo_model import PAGE_WINDOWS, SLO, TICKET_WINDOWS, BucketSLI, BurnWindow, number
 from stackgen.process.slo_rules import exhausted_in, sli_queries
 from stackgen.render.compose import CONTAINER_PORTS, PASSWORD_FILE, secret_files
+from stackgen.render.remote_write import REMOTE_BACKENDS
+from stackgen.render.rule_files import case_files
+from stackgen.spec.environments import overlay_path
 from stackgen.targets.base import Placement
-from stackgen.targets.layout import COMPOSE_FILE, DEFAULT_OUT
+from stackgen.targets.layout import COMPOSE_FILE, DEFAULT_OUT, SLO_RULES, SLO_TESTS
 
 TEMPLATE = "MONITORING.md.j2"
 
@@ -141,7 +145,9 @@ def generate_command(placement: Placement) -> str:
     words = ["stackgen", "generate"]
     if placement.spec is not None:  # None: the embedded example, what `stackgen generate` renders
         words.append(placement.spec)
-    if placement.out_name != DEFAULT_OUT:
+    if placement.environment:  # its default folder is not relative to here, so --out is always given
+        words += ["--env", placement.environment]
+    if placement.out_name != DEFAULT_OUT or placement.environment:
         words += ["--out", placement.out_name]
     return shlex.join(words)
 
@@ -158,7 +164,8 @@ def guide_data(spec: Spec, placement: Placement) -> dict:
             used_by.setdefault(alert.threshold, []).append(f"{alert.name} ({alert.severity})")
     return {
         "spec": spec, "compose_file": COMPOSE_FILE, "password_file": PASSWORD_FILE,
-        "generate": generate_command(placement),
+        "generate": generate_command(placement), "environment": placement.environment,
+        "overlay": overlay_path(PurePosixPath(spec.file), placement.environment).name if placement.environment else "",
         "secrets": [{"file": s.source[2:], "target": s.target, "receivers": ", ".join(s.receivers),
                      "what": SECRET_WHAT.get(_secret_key(routing.receivers if routing else (), s.target), "the secret")}
                     for s in secret_files(spec)],
@@ -170,7 +177,7 @@ def guide_data(spec: Spec, placement: Placement) -> dict:
             {"name": "Grafana", "url": f"http://{host}:{ports['grafana']}", "port": CONTAINER_PORTS["grafana"],
              "health": "/api/health"},
         ],
-        "host": host, "webhook_port": ports["webhook"],
+        "host": host, "webhook_port": ports["webhook"], "remote_backends": REMOTE_BACKENDS,
         "metrics": [{"metric": m, "unit": metric_unit(m)} for m in spec.metrics],
         "references": [m for m in spec.metrics if m.reference_name],
         "unit_of": {m.name: metric_unit(m) for m in spec.metrics},  # looked up per reference, never scanned
@@ -180,6 +187,7 @@ def guide_data(spec: Spec, placement: Placement) -> dict:
         "receivers": receivers,
         "routes": _routes(routing.routes) if routing else [],
         "slos": [_slo(spec, s) for s in spec.slos],
+        "slo_rules": SLO_RULES, "slo_tests": next((f.path for f in case_files(spec) if f.path == SLO_TESTS), None),
     }
 
 

@@ -4,9 +4,8 @@ grafanalib checks values when objects are built; what it cannot say (modern fiel
 min/max, gauge and bar-gauge reduce options, the Grafana 9+ heatmap options) goes in through each panel's
 `extraJson`, which grafanalib merges last, so one helper states the unit, range and thresholds of every panel.
 
-Every panel, query and variable reads from a `$datasource` variable (Grafana's dashboard linter rules
-template-datasource and panel-datasource) that starts on the provisioned data source, so a dashboard imported
-into another Grafana works with whichever Prometheus is picked there.
+Every panel and query reads from the dashboard's data source variable (see grafana_variables). grafanalib's
+JSON is brought up to the schema current Grafana reads by grafanalib_current.
 """
 
 from __future__ import annotations
@@ -20,15 +19,15 @@ from grafanalib._gen import DashboardEncoder
 
 from stackgen.model import Dashboard, Panel, PanelThreshold, Query, Variable
 from stackgen.render.grafana_layout import Box, layout_rows
-from stackgen.render.grafana_provisioning import DATASOURCE_UID
+from stackgen.render.grafana_variables import datasource_ref, render_variables
+from stackgen.render.grafanalib_current import current_dashboard
 
-# The dashboard schema of Grafana 10 and 11: panels are written in that shape, so no migration rewrites them.
-SCHEMA_VERSION = 39
+# The dashboard schema version of Grafana's published schema (the Foundation SDK the tests check against):
+# panels are written in that shape, so Grafana's migrations up to it change nothing.
+SCHEMA_VERSION = 41
 BASE_STEP = PanelThreshold(None, "green")
 COLOURED_BY_THRESHOLDS = ("stat", "gauge", "bargauge")  # one value, coloured by the step it is in
 REDUCE_LAST = {"calcs": ["lastNotNull"], "fields": "", "values": False}
-DATASOURCE_VARIABLE = "datasource"
-DATASOURCE_REF = {"type": "prometheus", "uid": f"${{{DATASOURCE_VARIABLE}}}"}
 
 
 def _ref_id(index: int) -> str:
@@ -37,10 +36,10 @@ def _ref_id(index: int) -> str:
     return letters[index] if index < 26 else _ref_id(index // 26 - 1) + letters[index % 26]
 
 
-def _target(panel: Panel, query: Query, index: int) -> g.Target:
+def _target(panel: Panel, query: Query, index: int, datasource: dict) -> g.Target:
     legend = query.legend or ("{{le}}" if query.format == "heatmap" else "")
     return g.Target(expr=query.expr, legendFormat=legend, refId=_ref_id(index), instant=query.instant,
-                    format=query.format, datasource=DATASOURCE_REF, intervalFactor=1)
+                    format=query.format, datasource=datasource, intervalFactor=1)
 
 
 def _steps(panel: Panel) -> list[dict]:
@@ -61,7 +60,7 @@ def _field_defaults(panel: Panel) -> dict:
 def _timeseries(panel: Panel, common: dict) -> g.Panel:
     # A threshold on a graph is drawn as a line: the alert's threshold, where the alert fires.
     return g.TimeSeries(**common, unit=panel.unit, fillOpacity=10, showPoints="never", tooltipMode="multi",
-                        tooltipSort="desc", stacking={"mode": "normal", "group": "A"} if panel.stack else {},
+                        tooltipSort="desc", stacking={"mode": "normal" if panel.stack else "none", "group": "A"},
                         thresholdsStyleMode="line" if panel.thresholds else "off")
 
 
@@ -82,7 +81,7 @@ def _bargauge(panel: Panel, common: dict) -> g.Panel:
     panel_json = common.pop("extraJson")
     panel_json["options"] = {"reduceOptions": REDUCE_LAST, "displayMode": "gradient", "orientation": "horizontal",
                              "showUnfilled": True}
-    # grafanalib also writes the Grafana 6 `fieldOptions`; Grafana migrates them on load, so they say the same.
+    # grafanalib also writes the Grafana 6 `fieldOptions`; grafanalib_current removes them.
     return g.BarGauge(**common, extraJson=panel_json, format=panel.unit, decimals=panel.decimals,
                       min=panel.min, max=panel.max, calc="lastNotNull", thresholds=_steps(panel),
                       displayMode="gradient")
@@ -90,17 +89,20 @@ def _bargauge(panel: Panel, common: dict) -> g.Panel:
 
 def _heatmap(panel: Panel, common: dict) -> g.Panel:
     # Prometheus buckets are already counted: show them as they are (calculate: false), upper bound on y.
-    options = {"calculate": False, "cellGap": 1, "yAxis": {"unit": panel.unit, "axisPlacement": "left"},
-               "rowsFrame": {"layout": "le"}, "color": {"mode": "scheme", "scheme": "Oranges", "scale": "exponential",
-                                                        "exponent": 0.5, "steps": 64, "fill": "dark-orange"},
-               "filterValues": {"le": 1e-9}, "legend": {"show": True}, "tooltip": {"mode": "single",
-                                                                                  "yHistogram": False}}
-    return g.Heatmap(**common, dataFormat="tsbuckets", yBucketBound="upper", hideZeroBuckets=True,
-                     yAxis=g.YAxis(format=panel.unit, decimals=panel.decimals), options=options)
+    y_axis: dict = {"unit": panel.unit, "axisPlacement": "left"}
+    if panel.decimals is not None:
+        y_axis["decimals"] = panel.decimals
+    options = {"calculate": False, "cellGap": 1, "yAxis": y_axis, "rowsFrame": {"layout": "le"},
+               "color": {"mode": "scheme", "scheme": "Oranges", "scale": "exponential", "exponent": 0.5, "steps": 64,
+                         "fill": "dark-orange"},
+               "filterValues": {"le": 1e-9}, "legend": {"show": True},
+               "tooltip": {"mode": "single", "yHistogram": False}}
+    return g.Heatmap(**common, options=options)
 
 
 def _table(panel: Panel, common: dict) -> g.Panel:
     merge = [{"id": "merge", "options": {}}] if len(panel.queries) > 1 else []
+    common["extraJson"]["fieldConfig"]["defaults"]["custom"] = {"cellOptions": {"type": "auto"}}
     return g.Table(**common, unit=panel.unit, transformations=merge)
 
 
@@ -122,28 +124,15 @@ def _description(panel: Panel, filters: tuple[Variable, ...]) -> str | None:
     return " ".join(part for part in (panel.description, note) if part) or None
 
 
-def build_panel(panel: Panel, box: Box, panel_id: int, filters: tuple[Variable, ...] = ()) -> g.Panel:
+def build_panel(panel: Panel, box: Box, panel_id: int, datasource: dict, filters: tuple[Variable, ...] = ()) -> g.Panel:
     common = {
         "id": panel_id, "title": panel.title, "description": _description(panel, filters),
-        "dataSource": DATASOURCE_REF, "gridPos": g.GridPos(h=box.h, w=box.w, x=box.x, y=box.y),
-        "targets": [_target(panel, q, i) for i, q in enumerate(panel.queries)],
+        "dataSource": datasource, "gridPos": g.GridPos(h=box.h, w=box.w, x=box.x, y=box.y),
+        "targets": [_target(panel, q, i, datasource) for i, q in enumerate(panel.queries)],
         "maxDataPoints": None,  # Grafana sizes it to the panel's width; grafanalib's 100 is too coarse
         "extraJson": _field_defaults(panel),
     }
     return BUILDERS[panel.type](panel, common)
-
-
-def build_template(variable: Variable) -> g.Template:
-    return g.Template(name=variable.name, query=variable.query, label=variable.label or None,
-                      dataSource=DATASOURCE_REF, multi=variable.multi, includeAll=variable.include_all,
-                      refresh=g.REFRESH_ON_TIME_RANGE_CHANGE, sort=g.SORT_ALPHA_ASC)
-
-
-def datasource_template() -> dict:
-    """The `$datasource` variable: any Prometheus data source, the provisioned one first."""
-    return {"name": DATASOURCE_VARIABLE, "label": "Data source", "type": "datasource", "query": "prometheus",
-            "current": {"selected": False, "text": "Prometheus", "value": DATASOURCE_UID}, "hide": 0,
-            "includeAll": False, "multi": False, "options": [], "refresh": 1, "regex": "", "skipUrlSync": False}
 
 
 def build_panels(dashboard: Dashboard) -> list[g.Panel]:
@@ -158,7 +147,7 @@ def build_panels(dashboard: Dashboard) -> list[g.Panel]:
             header_id, next_id = next_id, next_id + 1
         inner = []
         for panel, box in zip(row.panels, placed.panels):
-            inner.append(build_panel(panel, box, next_id, filters))
+            inner.append(build_panel(panel, box, next_id, datasource_ref(dashboard), filters))
             next_id += 1
         if placed.header:
             box = placed.header
@@ -175,12 +164,13 @@ def build_dashboard(dashboard: Dashboard) -> g.Dashboard:
         title=dashboard.title, uid=dashboard.uid, description=dashboard.description, tags=list(dashboard.tags),
         refresh=dashboard.refresh, time=g.Time(dashboard.time_from, dashboard.time_to), timezone="browser",
         panels=build_panels(dashboard), schemaVersion=SCHEMA_VERSION,
-        templating=g.Templating(list=[datasource_template(), *(build_template(v) for v in dashboard.variables)]),
+        templating=g.Templating(list=render_variables(dashboard)),
         graphTooltip=g.GRAPH_TOOLTIP_MODE_SHARED_CROSSHAIR,
         editable=False,  # provisioned from the spec: a change saved in the UI would be lost at the next generate
     )
 
 
 def render_dashboard(dashboard: Dashboard) -> dict:
-    """One dashboard as JSON-ready data (plain dicts, lists and scalars), for `serialize.dump_json`."""
-    return json.loads(json.dumps(build_dashboard(dashboard).to_json_data(), cls=DashboardEncoder))
+    """One dashboard as JSON-ready data (plain dicts, lists and scalars), for `serialize.dump_json`, in the
+    schema current Grafana reads."""
+    return current_dashboard(json.loads(json.dumps(build_dashboard(dashboard).to_json_data(), cls=DashboardEncoder)))

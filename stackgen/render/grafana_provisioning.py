@@ -7,11 +7,22 @@ the dashboards work without an import step or a datasource picked by hand.
 from __future__ import annotations
 
 from stackgen.model import Spec
+from stackgen.render.web_config import WEB_USER
 from stackgen.targets.base import Target
 
 DATASOURCE_UID = "stackgen-prometheus"
 # Where Grafana reads dashboard files; the compose stack mounts `<out>/grafana/dashboards` here.
 DASHBOARDS_DIR = "/var/lib/grafana/dashboards"
+
+
+def _basic_auth(spec: Spec, target: Target) -> dict:
+    """Behind the stack's web auth, Grafana sends its user and the password from the mounted secret file
+    (Grafana expands `$__file{...}` in provisioning files)."""
+    password_file = target.web_password_file(spec)
+    if password_file is None:
+        return {}
+    return {"basicAuth": True, "basicAuthUser": WEB_USER,
+            "secureJsonData": {"basicAuthPassword": f"$__file{{{password_file}}}"}}
 
 
 def render_datasources(spec: Spec, target: Target) -> dict:
@@ -27,6 +38,7 @@ def render_datasources(spec: Spec, target: Target) -> dict:
             "editable": False,
             # The scrape interval lets Grafana size $__rate_interval to cover at least four scrapes.
             "jsonData": {"timeInterval": spec.settings.scrape_interval, "httpMethod": "POST"},
+            **_basic_auth(spec, target),
         }],
     }
 

@@ -20,6 +20,7 @@ from stackgen.render.kubernetes import (
 from stackgen.render.kubernetes_alerting import render_alerting
 from stackgen.render.kubernetes_grafana import render_dashboard_configmap, render_datasource_configmap
 from stackgen.render.kubernetes_monitoring import render_monitors, render_prometheus_rules
+from stackgen.render.kubernetes_prometheus import render_prometheus_patch_documents
 from stackgen.targets.base import Document, Target
 
 KUSTOMIZE_API = "kustomize.config.k8s.io/v1beta1"
@@ -59,4 +60,4 @@ def render_kubernetes_documents(spec: Spec, target: Target) -> tuple[Document, .
     files = [d.path for d in documents]
     documents.append(Document(KUSTOMIZATION, render_kustomization(spec, files), "yaml",
                               comments=_secret_instructions(spec)))
-    return tuple(documents)
+    return (*documents, *render_prometheus_patch_documents(spec))

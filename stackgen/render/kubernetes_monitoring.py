@@ -11,20 +11,20 @@ from typing import Any
 
 from stackgen.model import Exporter, Service, Spec
 from stackgen.render.kubernetes import manifest, metadata, object_name, service_object, settings_of
-from stackgen.render.rules import render_alert_rules, render_recording_rules
+from stackgen.render.rule_files import render_rule_files, rule_file_stem
 
 MONITORING_API = "monitoring.coreos.com/v1"
 APP_LABEL = "app.kubernetes.io/name"  # the label the monitors select the user's Services or Pods by
 
 
 def render_prometheus_rules(spec: Spec) -> list[dict]:
-    """One PrometheusRule for the recording rules (when there are any), one for the alerting rules."""
+    """One PrometheusRule per rule file that has groups, named after it: recording, alerts, slos."""
     selector = settings_of(spec).selector_labels
     objects = []
-    for suffix, rules in (("recording", render_recording_rules(spec)), ("alerts", render_alert_rules(spec))):
+    for path, rules in render_rule_files(spec).items():
         if rules["groups"]:
-            objects.append(manifest(MONITORING_API, "PrometheusRule", metadata(spec, object_name(spec.name, suffix),
-                                                                               selector), spec=rules))
+            name = object_name(spec.name, rule_file_stem(path))
+            objects.append(manifest(MONITORING_API, "PrometheusRule", metadata(spec, name, selector), spec=rules))
     return objects
 
 

@@ -7,12 +7,12 @@ target adds its own files. Serialising and writing are the output package's; thi
 from __future__ import annotations
 
 from stackgen.model import Spec
-from stackgen.render.alert_tests import render_alert_tests
+from stackgen.render.alert_tests import render_test_files
 from stackgen.render.alertmanager import render_alertmanager_config
 from stackgen.render.docs import render_monitoring_guide
 from stackgen.render.grafana_provisioning import render_dashboard_provider, render_datasources
 from stackgen.render.prometheus import render_prometheus_config
-from stackgen.render.rules import render_alert_rules, render_recording_rules
+from stackgen.render.rule_files import render_rule_files
 from stackgen.targets import layout
 from stackgen.targets.base import Document, Placement, Target
 
@@ -23,16 +23,13 @@ def render_documents(spec: Spec, target: Target, placement: Placement = Placemen
         from stackgen.render.grafana import render_dashboard
     docs = [
         Document(layout.PROMETHEUS_CONFIG, render_prometheus_config(spec, target), "yaml"),
-        Document(layout.RECORDING_RULES, render_recording_rules(spec), "yaml"),
-        Document(layout.ALERT_RULES, render_alert_rules(spec), "yaml"),
+        *(Document(path, rules, "yaml") for path, rules in render_rule_files(spec).items()),
+        *(Document(path, tests, "yaml") for path, tests in render_test_files(spec).items()),
         Document(layout.ALERTMANAGER_CONFIG, render_alertmanager_config(spec, target), "yaml"),
         Document(layout.GUIDE, render_monitoring_guide(spec, placement), "text"),
         Document(layout.DATASOURCES, render_datasources(spec, target), "yaml"),
         Document(layout.DASHBOARD_PROVIDER, render_dashboard_provider(spec), "yaml"),
         *(Document(layout.dashboard_file(d.uid), render_dashboard(d), "json") for d in spec.dashboards),
     ]
-    alert_tests = render_alert_tests(spec)
-    if alert_tests is not None:
-        docs.append(Document(layout.ALERT_TESTS, alert_tests, "yaml"))
     docs.extend(target.own_documents(spec, placement))
     return tuple(sorted(docs, key=lambda d: (d.beside, d.path)))

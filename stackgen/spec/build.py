@@ -6,15 +6,17 @@ Defaults are the typed models' own; this module only changes shape.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from stackgen import model as m
 from stackgen.process import slo_model as slo
 from stackgen.promql import substitute_thresholds
+from stackgen.spec.exporter_catalog import build_exporter
 from stackgen.spec.v1 import dashboards as d
+from stackgen.spec.v1 import remote, rules
 from stackgen.spec.v1 import routing as r
-from stackgen.spec.v1 import rules
 from stackgen.spec.v1 import slos as s
 from stackgen.spec.v1.document import SpecV1
 
@@ -84,9 +86,23 @@ def _dashboard(dashboard: d.Dashboard, thresholds: dict[str, m.Threshold], sub: 
     return m.Dashboard(
         uid=dashboard.uid, title=dashboard.title, description=dashboard.description, tags=dashboard.tags,
         refresh=dashboard.refresh, time_from=dashboard.time.from_, time_to=dashboard.time.to,
-        variables=tuple(m.Variable(v.name, v.query, v.label, v.multi, v.include_all) for v in dashboard.variables),
+        variables=tuple(m.Variable(v.name, v.query, v.label, v.multi, v.include_all, v.type, v.values, v.default,
+                                   v.regex) for v in dashboard.variables),
         rows=tuple(m.Row(row.title, tuple(_panel(p, thresholds, sub) for p in row.panels), row.collapsed)
                    for row in dashboard.rows))
+
+
+def _remote_write(endpoint: remote.RemoteWrite) -> m.RemoteWrite:
+    basic, token = endpoint.basic_auth, endpoint.authorization
+    return m.RemoteWrite(
+        name=endpoint.name, backend=endpoint.backend, url=endpoint.url, tenant=endpoint.tenant,
+        username=basic.username if basic else None, password_file=basic.password_file if basic else None,
+        credentials_file=token.credentials_file if token else None, remote_timeout=endpoint.remote_timeout,
+        queue_config=endpoint.queue_config.model_dump(exclude_none=True),
+        # Defaults left out (Prometheus applies the same ones), the action always written.
+        write_relabel_configs=tuple(
+            step.model_dump(mode="json", exclude_defaults=True, exclude_none=True) | {"action": step.action}
+            for step in endpoint.write_relabel_configs))
 
 
 def build_slo(spec_slo: s.SLO) -> slo.SLO:
@@ -106,6 +122,20 @@ def build_slo(spec_slo: s.SLO) -> slo.SLO:
             page_name=alerting.page.name, ticket_name=alerting.ticket.name, tests=alerting.tests))
 
 
+def system_name(spec: SpecV1, file: str) -> str:
+    """The system's name; a rules-only spec without `system:` is named after its file (`node.rules.yaml` -> `node`)."""
+    if spec.system is not None:
+        return spec.system.name
+    stem = os.path.basename(file).split(".")[0].lower()
+    return re.sub(r"^[^a-z]+", "", re.sub(r"[^a-z0-9_-]+", "-", stem)).strip("-_")[:63] or "rules"
+
+
+def _recording_rules(spec: SpecV1, sub: Substitute) -> tuple[m.RecordingRule, ...]:
+    grouped: list[tuple[str | None, rules.RecordingRule]] = [(None, rule) for rule in spec.recording_rules]
+    grouped += [(group.name, rule) for group in spec.recording_groups for rule in group.rules]
+    return tuple(m.RecordingRule(x.record, sub(x.expr), dict(x.labels), x.description, group) for group, x in grouped)
+
+
 def build_spec(spec: SpecV1 | Mapping[str, Any], file: str) -> m.Spec:
     """The domain model of a checked spec; `file` is the spec's path, of which the model keeps the base name."""
     if not isinstance(spec, SpecV1):
@@ -118,30 +148,33 @@ def build_spec(spec: SpecV1 | Mapping[str, Any], file: str) -> m.Spec:
 
     settings, stack = spec.settings, spec.stack
     return m.Spec(
-        file=os.path.basename(file), name=spec.system.name, title=spec.system.title,
-        description=spec.system.description,
+        file=os.path.basename(file), name=system_name(spec, file),
+        title=spec.system.title if spec.system else system_name(spec, file),
+        description=spec.system.description if spec.system else "",
         settings=m.Settings(
             scrape_interval=settings.scrape_interval, evaluation_interval=settings.evaluation_interval,
             scrape_timeout=settings.scrape_timeout, retention_time=settings.retention.time,
             retention_size=settings.retention.size, external_labels=dict(settings.external_labels),
             runbook_base_url=settings.runbook_base_url,
-            kubernetes=m.KubernetesSettings(**settings.kubernetes.model_dump())),
+            kubernetes=m.KubernetesSettings(**settings.kubernetes.model_dump()),
+            remote_write=tuple(_remote_write(x) for x in settings.remote_write), replicas=settings.replicas,
+            replica_label=settings.replica_label),
         services=tuple(m.Service(
             name=s.name, title=s.title, description=s.description, port=s.port, metrics_path=s.metrics_path,
             scheme=s.scheme, health=s.health.model_dump(exclude_none=True), labels=dict(s.labels),
             scrape_interval=s.scrape_interval, image=s.image, command=s.command) for s in spec.services),
-        exporters=tuple(m.Exporter(e.kind, e.name, e.port, e.image) for e in spec.exporters),
+        exporters=tuple(build_exporter(e) for e in spec.exporters),
         metrics=tuple(m.Metric(
             name=x.name, type=x.type, help=x.help, labels=x.labels, buckets=x.buckets, group=x.group, unit=x.unit,
             reference_name=x.reference_name, service=x.service) for x in spec.metrics),
         thresholds=thresholds,
-        recording_rules=tuple(m.RecordingRule(x.record, sub(x.expr), dict(x.labels), x.description)
-                              for x in spec.recording_rules),
-        alert_groups=tuple(m.AlertGroup(g.name, g.title, tuple(_alert(a, g.name, sub) for a in g.alerts), g.interval)
-                           for g in spec.alert_groups),
+        recording_rules=_recording_rules(spec, sub),
+        recording_groups=tuple(m.RecordingGroup(g.name, g.interval, g.limit) for g in spec.recording_groups),
+        alert_groups=tuple(m.AlertGroup(g.name, g.title, tuple(_alert(a, g.name, sub) for a in g.alerts), g.interval,
+                                        g.limit) for g in spec.alert_groups),
         routing=_routing(spec.routing),
         dashboards=tuple(_dashboard(x, thresholds, sub) for x in spec.dashboards),
         slos=tuple(build_slo(x) for x in spec.slos),
-        stack=m.Stack(bind_address=stack.bind_address, ports=stack.ports.model_dump(),
+        stack=m.Stack(bind_address=stack.bind_address, web_auth=stack.web_auth, ports=stack.ports.model_dump(),
                       images=stack.images.model_dump(exclude_none=True)),
     )

@@ -1,4 +1,7 @@
-"""Metrics that exist without being declared: Prometheus' own per-target series and well-known exporters."""
+"""Prometheus' own per-target series, and the pinned images of the stack.
+
+The exporters' metrics are in the exporter catalog (`stackgen.spec.exporter_catalog`).
+"""
 
 from __future__ import annotations
 
@@ -7,29 +10,6 @@ PROMETHEUS_SYNTHETIC = frozenset({
     "up", "scrape_duration_seconds", "scrape_samples_scraped", "scrape_samples_post_metric_relabeling",
     "scrape_series_added", "ALERTS", "ALERTS_FOR_STATE",
 })
-
-# The node-exporter series a spec is likely to use; a name outside this list must be declared.
-NODE_EXPORTER = frozenset({
-    "node_boot_time_seconds", "node_time_seconds", "node_load1", "node_load5", "node_load15",
-    "node_cpu_seconds_total", "node_context_switches_total", "node_intr_total", "node_forks_total",
-    "node_procs_running", "node_procs_blocked",
-    "node_memory_MemTotal_bytes", "node_memory_MemFree_bytes", "node_memory_MemAvailable_bytes",
-    "node_memory_Buffers_bytes", "node_memory_Cached_bytes", "node_memory_SwapTotal_bytes",
-    "node_memory_SwapFree_bytes",
-    "node_filesystem_size_bytes", "node_filesystem_avail_bytes", "node_filesystem_free_bytes",
-    "node_filesystem_files", "node_filesystem_files_free", "node_filesystem_readonly",
-    "node_disk_read_bytes_total", "node_disk_written_bytes_total", "node_disk_io_time_seconds_total",
-    "node_disk_reads_completed_total", "node_disk_writes_completed_total",
-    "node_network_receive_bytes_total", "node_network_transmit_bytes_total",
-    "node_network_receive_errs_total", "node_network_transmit_errs_total",
-    "node_network_receive_drop_total", "node_network_transmit_drop_total", "node_network_up",
-    "node_uname_info", "node_os_info", "node_exporter_build_info",
-    "node_timex_offset_seconds", "node_timex_sync_status", "node_entropy_available_bits",
-    "node_pressure_cpu_waiting_seconds_total", "node_pressure_memory_waiting_seconds_total",
-    "node_pressure_io_waiting_seconds_total",
-})
-
-EXPORTER_METRICS = {"node": NODE_EXPORTER}
 
 # Default container images of the compose stack: supported, patched releases, pinned by tag and by the
 # digest of the multi-arch index, so every host pulls the same bytes. The one place they are written:

@@ -15,13 +15,14 @@ from stackgen.errors import SpecIssue
 from stackgen.model import SERIES_SUFFIXES
 from stackgen.service.series import expand_values
 from stackgen.spec import catalog
+from stackgen.spec.exporter_catalog import exporter_metrics, series_names
 from stackgen.spec.gotemplate import TemplateError, check_template
 from stackgen.spec.matchers import MatcherError, parse_matchers
 from stackgen.spec.selector_checks import Selectors, check_selectors
 from stackgen.spec.suggest import did_you_mean
 from stackgen.spec.v1.document import SpecV1
 from stackgen.spec.v1.routing import Route
-from stackgen.spec.v1.rules import Alert, AlertTest
+from stackgen.spec.v1.rules import Alert, AlertTest, recording_rules_at
 from stackgen.spec.yamlsource import Source
 
 RESERVED_JOBS = ("prometheus", "alertmanager", "grafana", "webhook")
@@ -61,9 +62,9 @@ class Checker:
         known = set(catalog.PROMETHEUS_SYNTHETIC)
         for metric in self.spec.metrics:
             known.update(metric.name + s for s in SERIES_SUFFIXES[metric.type])
-        known.update(r.record for r in self.spec.recording_rules)
+        known.update(r.record for _, r in recording_rules_at(self.spec.recording_rules, self.spec.recording_groups))
         for exporter in self.spec.exporters:
-            known.update(catalog.EXPORTER_METRICS[exporter.kind])
+            known.update(name for metric in exporter_metrics(exporter) for name in series_names(metric))
         return known
 
     def unique(self, items: Iterable[tuple[SpecPath, str]], what: str) -> None:
@@ -155,24 +156,34 @@ def check_metrics(c: Checker) -> None:
             c.add(path + ("service",), f"unknown service '{m.service}'", did_you_mean(m.service, services))
 
 
+def _identity(name: str, labels: dict[str, str]) -> str:
+    """A rule as Prometheus tells rules apart: its name and labels, `Name{a="1"}`."""
+    return name + ("{" + ",".join(f'{k}="{v}"' for k, v in sorted(labels.items())) + "}" if labels else "")
+
+
 def check_rules(c: Checker) -> None:
-    rules = c.spec.recording_rules
-    c.unique(((("recording_rules", i, "record"), r.record) for i, r in enumerate(rules)), "recording rule")
-    declared = {m.name for m in c.spec.metrics}
-    for i, rule in enumerate(rules):
+    spec = c.spec
+    rules = list(recording_rules_at(spec.recording_rules, spec.recording_groups))
+    # Prometheus records one name under different fixed labels (one rule per label value): only both repeat.
+    c.unique(((path + ("record",), _identity(r.record, r.labels)) for path, r in rules), "recording rule")
+    declared = {m.name for m in spec.metrics}
+    for path, rule in rules:
         if rule.record in declared:
-            c.add(("recording_rules", i, "record"), f"'{rule.record}' is also a declared metric",
+            c.add(path + ("record",), f"'{rule.record}' is also a declared metric",
                   "recording rules conventionally read level:metric:operations")
-        c.expression(("recording_rules", i, "expr"), rule.expr)
-    groups = c.spec.alert_groups
+        c.expression(path + ("expr",), rule.expr)
+    c.unique(((("recording_groups", i, "name"), g.name) for i, g in enumerate(spec.recording_groups)),
+             "recording group")
+    groups = spec.alert_groups
     c.unique(((("alert_groups", i, "name"), g.name) for i, g in enumerate(groups)), "alert group")
     keys = []
     for gi, group in enumerate(groups):
         for ai, alert in enumerate(group.alerts):
-            path: SpecPath = ("alert_groups", gi, "alerts", ai)
-            keys.append((path + ("name",), f"{alert.name} ({alert.severity})"))
-            check_alert(c, path, alert)
-    c.unique(keys, "alert (name and severity)")
+            at: SpecPath = ("alert_groups", gi, "alerts", ai)
+            labels = {**alert.labels, "severity": alert.severity, **({"service": alert.service} if alert.service else {})}
+            keys.append((at + ("name",), _identity(alert.name, labels)))
+            check_alert(c, at, alert)
+    c.unique(keys, "alert (name and labels)")
 
 
 def check_alert(c: Checker, path: SpecPath, alert: Alert) -> None:
@@ -233,7 +244,7 @@ def walk_routes(routes: Iterable[Route], path: SpecPath) -> Iterator[tuple[SpecP
 def check_routing(c: Checker) -> None:
     routing = c.spec.routing
     if routing is None:
-        if c.spec.alert_groups:
+        if c.spec.alert_groups and (c.spec.services or c.spec.exporters):  # a rules-only spec routes elsewhere
             c.add(("alert_groups",), "alerts are declared but there is no 'routing:' section",
                   "add routing with at least one receiver so alerts reach someone")
         return
@@ -270,7 +281,11 @@ def check_routing(c: Checker) -> None:
 
 
 def check_services(c: Checker) -> None:
-    services = c.spec.services
+    services, spec = c.spec.services, c.spec
+    if not (services or spec.exporters or spec.recording_rules or spec.recording_groups or spec.alert_groups
+            or spec.routing or spec.slos or spec.dashboards):
+        c.add((), "the spec declares nothing to monitor or alert on",
+              "add 'services:', or rules and alerts; `stackgen import rules FILE` writes them from rule files")
     c.unique(((("services", i, "name"), s.name) for i, s in enumerate(services)), "service")
     names: list[tuple[SpecPath, str]] = [(("services", i, "name"), s.name) for i, s in enumerate(services)]
     names += [(("exporters", i), e.name) for i, e in enumerate(c.spec.exporters)]
@@ -283,6 +298,8 @@ def check_services(c: Checker) -> None:
 def check_spec(source: Source, spec: SpecV1) -> list[SpecIssue]:
     """Every cross-field problem of a structurally valid spec, in file order."""
     from stackgen.spec.dashboard_checks import check_dashboards
+    from stackgen.spec.exporter_checks import check_exporters
+    from stackgen.spec.remote_checks import check_remote_write
     from stackgen.spec.secrets import check_secrets
     from stackgen.spec.slo_checks import check_slos
     from stackgen.spec.stack_checks import check_stack
@@ -290,6 +307,6 @@ def check_spec(source: Source, spec: SpecV1) -> list[SpecIssue]:
 
     c = Checker(source, spec)
     for check in (check_services, check_metrics, check_rules, check_routing, check_time_intervals, check_dashboards,
-                  check_stack, check_secrets, check_slos):
+                  check_stack, check_exporters, check_secrets, check_slos, check_remote_write):
         check(c)
     return sorted(c.issues, key=lambda i: i.line or 0)

@@ -76,6 +76,8 @@ def lint_spec(source: Source, spec: SpecV1) -> list[SpecIssue]:
     """Every naming-convention finding in a checked spec, in file order."""
     issues = []
     for i, metric in enumerate(spec.metrics):
+        if metric.external or metric.inferred:  # someone else's name: renaming it would break the query
+            continue
         path: tuple[str | int, ...] = ("metrics", i)
         for message, hint in metric_name_findings(metric.name, metric.type, metric.unit):
             issues.append(source.issue(path + ("name",), message, hint))
@@ -97,7 +99,11 @@ def lint_spec(source: Source, spec: SpecV1) -> list[SpecIssue]:
 
 def load_linted(path: str | Path | None, strict: bool = False) -> tuple[Spec, list[SpecIssue]]:
     """`load_spec` plus the naming lint: (spec, warnings), or a SpecError when `strict` and lint finds any."""
-    source = read_source(path)
+    return build_linted(read_source(path), strict)
+
+
+def build_linted(source: Source, strict: bool = False) -> tuple[Spec, list[SpecIssue]]:
+    """A parsed spec checked, linted and built: (spec, warnings); see `load_linted`."""
     typed = check_typed(source)
     findings = lint_spec(source, typed)
     if strict and findings:

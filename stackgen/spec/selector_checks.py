@@ -18,7 +18,9 @@ import promql_parser as pp
 from stackgen import promql
 from stackgen.model import SERIES_SUFFIXES
 from stackgen.spec import catalog
+from stackgen.spec.exporter_catalog import exporter_metrics
 from stackgen.spec.suggest import did_you_mean
+from stackgen.spec.v1.rules import recording_rules_at
 
 if TYPE_CHECKING:
     from stackgen.spec.checks import Checker, SpecPath
@@ -40,16 +42,33 @@ class Selectors:
         self.target: Labels = frozenset(target)
         self.series: dict[str, Labels | None] = {name: self.target for name in catalog.PROMETHEUS_SYNTHETIC}
         self.series.update({"ALERTS": None, "ALERTS_FOR_STATE": None})
+        self.foreign: set[str] = set()  # series of metrics someone else exposes: labels and jobs not known here
         for metric in spec.metrics:
-            for suffix in SERIES_SUFFIXES[metric.type]:
-                extra = {"_bucket": {"le"}}.get(suffix, {"quantile"} if metric.type == "summary" and not suffix else set())
-                self.series[metric.name + suffix] = self.target | set(metric.labels) | extra
-        for rule in spec.recording_rules:  # in order: a rule reads the rules before it
+            if metric.external or metric.inferred:
+                names = [metric.name + suffix for suffix in SERIES_SUFFIXES[metric.type]]
+                self.foreign.update(names)
+                self.series.update(dict.fromkeys(names))
+                continue
+            self._declare(metric.name, metric.type, metric.labels)
+        for exporter in spec.exporters:
+            for exported in exporter_metrics(exporter):
+                self._declare(exported.name, exported.type, exported.labels)
+        for _, rule in recording_rules_at(spec.recording_rules, spec.recording_groups):  # a rule reads those before it
             try:
-                kept = self.produced(promql.parse(promql.substitute_thresholds(rule.expr, c.threshold_values)))
+                tree = promql.parse(promql.substitute_thresholds(rule.expr, c.threshold_values))
+                kept = self.produced(tree)
             except promql.PromQLSyntaxError:
                 kept = None
+            else:
+                if any(node.name in self.foreign for node in _selectors(tree)):
+                    self.foreign.add(rule.record)
             self.series[rule.record] = None if kept is None else kept | set(rule.labels) | {"__name__"}
+
+    def _declare(self, name: str, kind: str, labels: Iterable[str] | None) -> None:
+        """The series of a declared metric; labels None: not known, so not checked."""
+        for suffix in SERIES_SUFFIXES[kind]:
+            extra = {"_bucket": {"le"}}.get(suffix, {"quantile"} if kind == "summary" and not suffix else set())
+            self.series[name + suffix] = None if labels is None else self.target | set(labels) | extra
 
     def produced(self, node: Any) -> Labels | None:
         """The labels an expression's result may carry (a superset); None when that cannot be known."""
@@ -115,7 +134,7 @@ def check_selectors(c: Checker, path: SpecPath, tree: Any) -> None:
             if labels is not None and m.name not in labels:
                 c.add(path, f"'{node.name}' has no label '{m.name}', so this selector matches nothing",
                       did_you_mean(m.name, sorted(labels)) or f"its labels: {', '.join(sorted(labels - {'__name__'}))}")
-            elif m.name == "job":
+            elif m.name == "job" and node.name not in known.foreign:
                 _check_job(c, path, str(m.op), m.value, known.jobs)
 
 

@@ -44,6 +44,7 @@ class Placement:
 
     out_name: str = DEFAULT_OUT
     spec: str | None = None
+    environment: str | None = None  # the --env the spec was rendered with; its overlay sits beside `spec`
 
 
 class Target(Protocol):
@@ -71,6 +72,10 @@ class Target(Protocol):
 
     def exporter(self, exporter: Exporter) -> str:
         """host:port where Prometheus scrapes an exporter."""
+        ...
+
+    def web_password_file(self, spec: Spec) -> str | None:
+        """Where Prometheus (and Grafana) read the password of the stack's web auth; None: no web auth."""
         ...
 
     def receiver(self, spec: Spec, receiver: Receiver) -> Receiver:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from stackgen.model import Exporter, Receiver, Service, Spec
-from stackgen.render.compose import CONTAINER_PORTS, render_compose_file
+from stackgen.render.compose import CONTAINER_PORTS, WEB_PASSWORD_TARGET, render_compose_file
 from stackgen.targets.base import Document, Placement
 
 
@@ -31,6 +31,9 @@ class ComposeTarget:
 
     def exporter(self, exporter: Exporter) -> str:
         return f"{exporter.name}:{exporter.port}"
+
+    def web_password_file(self, spec: Spec) -> str | None:
+        return WEB_PASSWORD_TARGET if spec.stack.web_auth else None
 
     def receiver(self, spec: Spec, receiver: Receiver) -> Receiver:
         return receiver

@@ -39,6 +39,9 @@ class KubernetesTarget:
     def exporter(self, exporter: Exporter) -> str:
         return f"{exporter.name}:{exporter.port}"
 
+    def web_password_file(self, spec: Spec) -> str | None:
+        return None  # the Operator's Prometheus and Alertmanager: their web config is the Operator's to set
+
     def receiver(self, spec: Spec, receiver: Receiver) -> Receiver:
         config = {key: mounted_secret(spec, value) if key.endswith("_file") else value
                   for key, value in receiver.config.items()}

@@ -12,6 +12,8 @@ from stackgen.model import Exporter, Receiver, Service, Spec
 from stackgen.targets.base import Document, Placement
 
 HOST = "127.0.0.1"
+# Beside prometheus.yml (Prometheus resolves a relative path from its config's folder); the runner writes it.
+WEB_PASSWORD_FILE = "web_password"
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,9 @@ class LocalTarget:
     def sink_url(self, spec: Spec, receiver: str) -> str:
         """The local notification sink's URL for one receiver."""
         return f"http://{self.component(spec, 'webhook')}/hooks/{receiver}"
+
+    def web_password_file(self, spec: Spec) -> str | None:
+        return WEB_PASSWORD_FILE if spec.stack.web_auth else None
 
     def receiver(self, spec: Spec, receiver: Receiver) -> Receiver:
         return Receiver(receiver.name, "webhook", {"url": self.sink_url(spec, receiver.name), "send_resolved": True})

@@ -20,12 +20,14 @@ from pathlib import Path
 
 from stackgen import process
 from stackgen.errors import ToolError
+from stackgen.local.exporters import dropping_exporters, unrunnable
 from stackgen.local.ports import free_ports
 from stackgen.local.runner import Binaries, LocalStack, StackError, plan_stack
 from stackgen.model import Spec
 from stackgen.pipeline import Loaded, prepare, render_stack, write_scratch
 from stackgen.targets.layout import ALERTMANAGER_CONFIG
 from stackgen.targets.local import HOST, LOCAL
+from stackgen.verify.exporters import absent_reason, absent_series, merged_panels, unproven_panels, without_panels
 from stackgen.verify.http import get_json, poll
 from stackgen.verify.inhibit import prove_inhibition
 from stackgen.verify.panels import check_panels
@@ -52,8 +54,9 @@ Progress = Callable[[str], None]
 
 def fast_model(loaded: Loaded, options: VerifyOptions) -> Spec:
     processors: list[process.Processor] = []
-    if loaded.spec.exporters and not options.binaries.node_exporter:
-        processors.append(process.no_exporters())
+    dropped = unrunnable(loaded.spec, options.binaries.node_exporter)
+    if dropped:
+        processors.append(dropping_exporters({e.name for e in dropped}))
     if options.factor > 1:
         processors.append(process.faster_clock(options.factor))
     return prepare(loaded, tuple(processors))
@@ -71,7 +74,8 @@ def start_stack(loaded: Loaded, options: VerifyOptions, workdir: Path, progress:
     for attempt in range(1, START_ATTEMPTS + 1):
         model = on_free_ports(base)
         stack = LocalStack(plan_stack(model, str(loaded.path) if loaded.path else None, options.binaries,
-                                      workdir / f"run{attempt}", faults=True, tick=options.tick))
+                                      workdir / f"run{attempt}", faults=True, tick=options.tick,
+                                      env=loaded.environment))
         try:
             stack.start(lambda c: progress(f"ready  {c.name:14} {c.url}"), timeout=options.start_timeout)
             return model, stack
@@ -119,11 +123,12 @@ def wait_healthy(live: LiveStack, model: Spec, timeout: float) -> list[str]:
     return list(problems)
 
 
-def prove_alerts(live: LiveStack, model: Spec, plans: list[AlertPlan], progress: Progress) -> dict[str, AlertResult]:
+def prove_alerts(live: LiveStack, model: Spec, plans: list[AlertPlan], progress: Progress,
+                 cannot_run: Callable[[AlertPlan], str | None] = lambda plan: None) -> dict[str, AlertResult]:
     results: dict[str, AlertResult] = {}
     runnable = []
     for plan in plans:
-        reason = unprovable(plan)
+        reason = _mark_skip(cannot_run(plan)) or unprovable(plan)
         if plan.skip is not None:
             results[plan.name] = AlertResult(plan.name, SKIPPED, plan.fault.kind, detail=plan.skip)
         elif reason:
@@ -140,6 +145,10 @@ def prove_alerts(live: LiveStack, model: Spec, plans: list[AlertPlan], progress:
                 if result.status == FAILED:
                     progress(f"{result.alert}: FAILED: {result.detail}")
     return {p.name: results[p.name] for p in plans}
+
+
+def _mark_skip(reason: str | None) -> str | None:
+    return f"{reason}; mark it `verify: {{skip: <reason>}}` in the spec" if reason else None
 
 
 def prove_inhibitions(live: LiveStack, model: Spec, plans: list[AlertPlan], results: dict[str, AlertResult],
@@ -167,11 +176,17 @@ def verify(loaded: Loaded, options: VerifyOptions, progress: Progress = lambda l
             problems = wait_healthy(live, model, options.slack)
             progress("stack healthy: every target up, every rule evaluated" if not problems else
                      "stack NOT healthy: " + "; ".join(problems))
-            panels: list[PanelResult] = check_panels(model, live.prometheus, options.slack, progress)
-            alerts = prove_alerts(live, model, plans, progress)
+            dropped = [e.name for e in loaded.spec.exporters if e.name not in {x.name for x in model.exporters}]
+            absent = absent_series(loaded.spec.exporters, model)
+            skipped = unproven_panels(model, absent, dropped)
+            panels: list[PanelResult] = merged_panels(
+                model, check_panels(without_panels(model, skipped), live.prometheus, options.slack, progress), skipped)
+            alerts = prove_alerts(live, model, plans, progress,
+                                  lambda plan: absent_reason((a.expr for a in plan.rules), absent, dropped))
             inhibitions = prove_inhibitions(live, model, plans, alerts, progress)
         finally:
             stack.stop()
     name = loaded.path.name if loaded.path else f"{loaded.spec.file} (embedded)"
+    name += f" (environment {loaded.environment})" if loaded.environment else ""
     return Report(name, tuple(alerts.values()), tuple(panels), time.monotonic() - began, tuple(inhibitions),
                   tuple(problems))

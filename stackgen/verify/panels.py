@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any
 
 from stackgen.model import Dashboard, Panel, Spec
+from stackgen.render.grafana_variables import custom_pick
 from stackgen.verify.http import get_json, poll
 from stackgen.verify.report import FAILED, PROVEN, SKIPPED, PanelResult
 
@@ -69,8 +70,11 @@ def check_panels(spec: Spec, prometheus: str, timeout: float,
     panels: list[tuple[Dashboard, Panel]] = [(d, p) for d in spec.dashboards for p in d.panels]
     values: dict[str, str] = {}
     for variable in (v for d in spec.dashboards for v in d.variables):  # a later query may use an earlier one
-        query = substituted(variable.query, values)
-        values[variable.name] = poll(partial(variable_value, prometheus, query), VARIABLE_TIMEOUT) or ".*"
+        if variable.type == "custom":  # its first pick, as Grafana starts on it; a datasource one is no PromQL
+            values[variable.name] = custom_pick(variable)
+        elif variable.type == "query":
+            query = substituted(variable.query, values)
+            values[variable.name] = poll(partial(variable_value, prometheus, query), VARIABLE_TIMEOUT) or ".*"
     progress("dashboard variables: " + (", ".join(f"${k}={v}" for k, v in values.items()) or "none"))
     waiting = {(d.uid, p.title): [substituted(q.expr, values) for q in p.queries] for d, p in panels}
     marked = {(d.uid, p.title) for d, p in panels if p.empty_when_healthy}

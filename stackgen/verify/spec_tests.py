@@ -1,12 +1,14 @@
 """Running a spec's own tests: alert cases with `promtool test rules`, routing cases with `amtool`.
 
-Both run on the rendered files in a scratch folder; each case gets a result of its own.
+Both run on the rendered files in a scratch folder; each case gets a result of its own. Each promtool test
+file (the spec's own cases, its SLOs' cases) runs in a process of its own, side by side.
 """
 
 from __future__ import annotations
 
 import re
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,8 +16,9 @@ from stackgen.errors import ToolError
 from stackgen.model import RouteTest, Spec
 from stackgen.pipeline import render_stack, write_scratch
 from stackgen.render.alert_tests import case_name
+from stackgen.render.rule_files import CaseFile, case_files
 from stackgen.targets.compose import COMPOSE
-from stackgen.targets.layout import ALERT_TESTS, ALERTMANAGER_CONFIG
+from stackgen.targets.layout import ALERTMANAGER_CONFIG
 from stackgen.verify.tools import run_tool
 
 _FAILED_CASE = re.compile(r"^\s+name: (.*),\s*$", re.MULTILINE)
@@ -29,18 +32,26 @@ class CaseResult:
     detail: str = ""  # the tool's words when the case failed
 
 
-def _alert_results(spec: Spec, folder: Path) -> list[CaseResult]:
-    names = [case_name(alert, case) for alert in spec.alerts for case in alert.tests]
-    if not names:
-        return []
-    run = run_tool("promtool", ["test", "rules", ALERT_TESTS], cwd=folder)
+def _file_results(file: CaseFile, folder: Path) -> list[CaseResult]:
+    names = [case_name(alert, case) for alert in file.alerts for case in alert.tests]
+    run = run_tool("promtool", ["test", "rules", file.path], cwd=folder)
     if run.ok:
         return [CaseResult("alert", n, True) for n in names]
     failed = set(_FAILED_CASE.findall(run.output))
     if not failed & set(names):  # promtool refused the file itself: no case ran
-        raise ToolError(f"promtool could not run the alert tests:\n{run.output}")
+        raise ToolError(f"promtool could not run the alert tests of {file.path}:\n{run.output}")
     details = _failure_details(run.output)
     return [CaseResult("alert", n, n not in failed, details.get(n, "")) for n in names]
+
+
+def _alert_results(spec: Spec, folder: Path) -> list[CaseResult]:
+    """Every alert case, in the order of the test files; promtool uses one core per file."""
+    files = case_files(spec)
+    if not files:
+        return []
+    with ThreadPoolExecutor(max_workers=len(files)) as pool:
+        per_file = list(pool.map(lambda file: _file_results(file, folder), files))
+    return [result for results in per_file for result in results]
 
 
 def _failure_details(output: str) -> dict[str, str]:

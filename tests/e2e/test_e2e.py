@@ -124,8 +124,10 @@ def stack(tmp_path_factory):
     try:
         assert up.proc.poll() is None, up.output()
         model = speed_up(load([spec_file]).spec, factor=FACTOR)  # SLOs expanded, as `stackgen up` runs them
-        yield model, StackURLs(*(f"http://127.0.0.1:{ports[k]}" for k in ("prometheus", "alertmanager", "webhook",
-                                                                           "dashboard"))), up
+        urls = StackURLs(*(f"http://127.0.0.1:{ports[k]}" for k in ("prometheus", "alertmanager", "webhook",
+                                                                     "dashboard")))
+        urls.authorize(up.output())  # Prometheus and Alertmanager ask for basic auth
+        yield model, urls, up
     finally:
         pids = up.pids()
         up.proc.send_signal(signal.SIGTERM)

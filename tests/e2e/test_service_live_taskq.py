@@ -43,7 +43,9 @@ def taskq_stack(tmp_path_factory):
         wait_for("`stackgen up` to report the stack up", lambda: "stack up" in "\n".join(lines) or up.poll() is not None,
                  90)
         assert up.poll() is None, "\n".join(lines)
-        yield StackURLs(*(f"http://127.0.0.1:{p}" for p in (prometheus, alertmanager, webhook, api)))
+        urls = StackURLs(*(f"http://127.0.0.1:{p}" for p in (prometheus, alertmanager, webhook, api)))
+        urls.authorize("\n".join(lines))  # Prometheus and Alertmanager ask for basic auth
+        yield urls
     finally:
         up.send_signal(signal.SIGTERM)
         try:

@@ -5,15 +5,20 @@ Used by the live tests and the latency benchmark; every call has a timeout, ever
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
-from stackgen.verify.http import get_json, post_json
+from stackgen.local.webauth import read_password
+from stackgen.verify.http import authorize, get_json, post_json
 
 T = TypeVar("T")
 __all__ = ["StackURLs", "get_json", "matches", "post_json", "wait_for"]
+# What `stackgen up` prints before "stack up" when Prometheus and Alertmanager ask for basic auth.
+CREDENTIALS_LINE = re.compile(r"ask for user (\S+) and the password in (\S+)")
 
 
 def wait_for(what: str, probe: Callable[[], T | None], timeout: float, every: float = 0.25) -> T:
@@ -34,6 +39,15 @@ class StackURLs:
     alertmanager: str
     sink: str
     service: str
+
+    def authorize(self, up_output: str) -> None:
+        """Call Prometheus and Alertmanager with the credentials `stackgen up` named in its output."""
+        found = CREDENTIALS_LINE.search(up_output)
+        if found is None:
+            raise AssertionError(f"`stackgen up` named no credentials:\n{up_output}")
+        password = read_password(Path(found.group(2)))
+        for url in (self.prometheus, self.alertmanager):
+            authorize(url, found.group(1), password)
 
     def set_fault(self, fault: str, active: bool) -> Any:
         return post_json(f"{self.service}/admin/faults", {"fault": fault, "active": active})

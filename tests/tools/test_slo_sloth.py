@@ -19,10 +19,10 @@ from conftest import ROOT, require_tool
 from stackgen.model import AlertTest, Spec
 from stackgen.output.serialize import dump_yaml
 from stackgen.process.slo import SLO, RatioSLI, expand_slos
-from stackgen.render.alert_tests import TEST_FILE, render_alert_tests
-from stackgen.render.rules import render_alert_rules, render_recording_rules
+from stackgen.render.alert_tests import render_test_files
+from stackgen.render.rule_files import render_rule_files
 from stackgen.spec.loader import load_spec
-from stackgen.targets.layout import ALERT_RULES, RECORDING_RULES
+from stackgen.targets.layout import SLO_TESTS
 
 ERRORS = 'sum(rate(http_requests_total{job="api", status=~"5.."}[{{ window }}]))'
 TOTAL = 'sum(rate(http_requests_total{job="api"}[{{ window }}]))'
@@ -165,8 +165,7 @@ def sloth_tests() -> dict:
 def folder(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("slo-sloth")
     spec = stackgen_spec()
-    files = {RECORDING_RULES: render_recording_rules(spec), ALERT_RULES: render_alert_rules(spec),
-             TEST_FILE: render_alert_tests(spec), "sloth/sloth.test.yml": sloth_tests()}
+    files = {**render_rule_files(spec), **render_test_files(spec), "sloth/sloth.test.yml": sloth_tests()}
     for name, data in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_bytes(dump_yaml(data, None))
@@ -181,6 +180,6 @@ def test_the_hand_written_sloth_rules_are_valid_and_match_the_stated_scenarios(f
 
 
 def test_stackgen_slo_alerts_meet_the_same_scenarios(folder):
-    result = run_promtool(folder, TEST_FILE)
+    result = run_promtool(folder, SLO_TESTS)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count("SUCCESS") == 1

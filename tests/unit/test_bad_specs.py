@@ -27,6 +27,7 @@ from stackgen.spec.yamlsource import parse_yaml
 
 BAD = ROOT / "tests" / "bad_specs"
 PATRONUS = (ROOT / "stackgen" / "specs" / "patronus.yaml").read_text()
+VARIABLE = "      - name: instance\n        label: Instance\n"  # the default spec's second dashboard variable
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,50 @@ CASES = [
          "patronus.yaml:{line}: services[dashboard].labels: '1' is not valid here: expected a Prometheus label name"),
     edit("an uppercase service name is refused", "  - name: dashboard\n", "  - name: Dashboard\n",
          "patronus.yaml:{line}: services[Dashboard].name: 'Dashboard' is not valid here: expected a lowercase name"),
+    # --- exporters: catalog kinds, the generic form, their secrets and their metrics ---
+    edit("an unknown exporter kind names the catalog's kinds", "  - kind: node\n    port: 9100\n",
+         "  - kind: postgress\n",
+         "patronus.yaml:{line}: exporters[0].kind: 'postgress' is not one of: node, postgres, redis, blackbox, "
+         "mysqld, cadvisor, kube-state-metrics, custom (did you mean 'postgres'?)"),
+    edit("a custom exporter says what it runs and where it listens", "  - kind: node\n    port: 9100\n",
+         "  - kind: custom\n    name: billing-exporter\n",
+         "patronus.yaml:{line}: exporters[billing-exporter]: a custom exporter needs 'port:' and 'image:' (it "
+         "states its job name, the port it listens on and the image the compose stack runs), or use a catalog kind"),
+    edit("a password in an exporter's environment goes to a secret file", "  - kind: node\n    port: 9100\n",
+         "  - kind: postgres\n    environment: {DATA_SOURCE_PASS: hunter2}\n",
+         "patronus.yaml:{line}: exporters[0].environment.DATA_SOURCE_PASS: 'DATA_SOURCE_PASS' holds a literal secret "
+         "(read it from a file: under 'secrets:', write DATA_SOURCE_PASS_FILE: /run/secrets/<name>", line_offset=1),
+    edit("a password in an exporter's data source URL goes to a secret file", "  - kind: node\n    port: 9100\n",
+         "  - kind: postgres\n    environment: {DATA_SOURCE_NAME: 'postgresql://u:pw@db:5432/x'}\n",
+         "patronus.yaml:{line}: exporters[0].environment.DATA_SOURCE_NAME: 'DATA_SOURCE_NAME' holds a password in "
+         "a URL", line_offset=1),
+    edit("an exporter's secret is an absolute file path", "  - kind: node\n    port: 9100\n",
+         "  - kind: postgres\n    secrets: {DATA_SOURCE_PASS_FILE: secrets/pw}\n",
+         "patronus.yaml:{line}: exporters[0].secrets.DATA_SOURCE_PASS_FILE: 'secrets/pw' is not valid here: "
+         "expected an absolute file path", line_offset=1),
+    edit("an exporter command says where to listen", "  - kind: node\n    port: 9100\n",
+         "  - kind: node\n    command: [node_exporter]\n",
+         "patronus.yaml:{line}: exporters[0].command: the command does not say where to listen (put {port} (and "
+         "{host}) in its arguments", line_offset=1),
+    edit("an exporter declares a metric once", "  - kind: node\n    port: 9100\n",
+         "  - kind: custom\n    name: billing\n    port: 9500\n    image: billing:1\n    metrics:\n"
+         "      - {name: billing_up, type: gauge}\n      - {name: billing_up, type: gauge}\n",
+         "patronus.yaml:{line}: exporters[billing].metrics[billing_up].name: duplicate metric 'billing_up' in "
+         "exporter 'billing'", line_offset=6),
+    edit("an exporter metric's type is one Prometheus knows", "  - kind: node\n    port: 9100\n",
+         "  - kind: custom\n    name: billing\n    port: 9500\n    image: billing:1\n    metrics:\n"
+         "      - {name: billing_up, type: gauge2}\n",
+         "patronus.yaml:{line}: exporters[billing].metrics[billing_up].type: 'gauge2' is not one of: counter, "
+         "gauge, histogram, summary, untyped (did you mean 'gauge'?)", line_offset=5),
+    raw("an exporter's metric is declared under the exporter only", "exporter_metric_declared_twice.yaml",
+        "exporter_metric_declared_twice.yaml:10: exporters[billing].metrics[billing_runs].name: 'billing_runs' is "
+        "also declared under 'metrics:' (line 13) (declare it once: under the exporter that exposes it, or under "
+        "'metrics:' for a service's own)"),
+    raw("a label a catalog exporter's metric does not carry is refused with the right one",
+        "exporter_label_not_carried.yaml",
+        "exporter_label_not_carried.yaml:12: alert_groups[database].alerts[Deadlocks].expr: "
+        "'pg_stat_database_deadlocks' has no label 'dbname', so this selector matches nothing "
+        "(did you mean 'datname'?)"),
     # --- PromQL and references ---
     edit("an unbalanced parenthesis is a PromQL syntax error", "(rate(db_errors_total[5m])) >",
          "(rate(db_errors_total[5m]) >",
@@ -270,6 +315,32 @@ CASES = [
          "patronus.yaml:{line}: alert_groups[authentication].alerts[HighLoginFailureRate].summary: invalid template: "
          "'humanizePercent' is not a template function in '{{ $value | humanizePercent }}' "
          "(did you mean 'humanizePercentage'?)"),
+    # --- dashboard variables: each type needs its own keys ---
+    edit("a custom dashboard variable without values says how to list them", VARIABLE, "      - name: env\n"
+         "        type: custom\n" + VARIABLE, "patronus.yaml:{line}: dashboards[patronus-overview].variables[env]: "
+         "a custom variable needs 'values' (list the values offered, e.g. values: [prod, staging])"),
+    edit("a custom variable's default must be one of its values", VARIABLE, "      - name: env\n        type: custom\n"
+         "        values: [prod, staging]\n        default: prd\n" + VARIABLE,
+         "patronus.yaml:{line}: dashboards[patronus-overview].variables[env].default: default 'prd' is not one of the "
+         "values (did you mean 'prod'?)", line_offset=3),
+    edit("a query on a datasource variable does nothing and is refused", VARIABLE, "      - name: source\n"
+         "        type: datasource\n        query: prometheus\n" + VARIABLE, "patronus.yaml:{line}: "
+         "dashboards[patronus-overview].variables[source].query: 'query' does nothing in a datasource variable",
+         line_offset=2),
+    edit("a second datasource variable is refused", VARIABLE, "      - name: source\n        type: datasource\n"
+         "      - name: other\n        type: datasource\n" + VARIABLE, "patronus.yaml:{line}: dashboards[patronus-"
+         "overview].variables[other].type: a second datasource variable (every panel reads 'source'; remove this one)",
+         line_offset=3),
+    edit("a variable may not take the name of the data source variable", VARIABLE, "      - name: datasource\n"
+         "        type: custom\n        values: [a]\n" + VARIABLE, "patronus.yaml:{line}: dashboards[patronus-"
+         "overview].variables[datasource].name: 'datasource' names the data source variable stackgen adds"),
+    edit("a data source variable used as a value in PromQL is refused", VARIABLE, "      - name: source\n"
+         "        type: datasource\n      - name: node\n        query: label_values(up{job=\"$source\"}, instance)\n"
+         + VARIABLE, "patronus.yaml:{line}: dashboards[patronus-overview].variables[node].query: '$source' is the "
+         "data source variable: it picks where panels query, not a value in PromQL", line_offset=3),
+    edit("a variable type Grafana has but stackgen does not render is refused", VARIABLE, "      - name: step\n"
+         "        type: interval\n" + VARIABLE, "patronus.yaml:{line}: dashboards[patronus-overview].variables[step]"
+         ".type: 'interval' is not one of: query, custom, datasource", line_offset=1),
     edit("an undefined template variable suggests the right one",
          "summary: Patronus dashboard {{ $labels.instance }} is down",
          "summary: Patronus dashboard {{ $label.instance }} is down",
@@ -370,10 +441,10 @@ CASES = [
     edit("a metric declared twice", "  - name: sdwan_paths_active\n",
          "  - name: sdwan_paths\n    type: gauge\n    help: Again.\n  - name: sdwan_paths_active\n",
          "patronus.yaml:{line}: metrics[sdwan_paths].name: duplicate metric 'sdwan_paths' (first defined on line"),
-    edit("an alert with the same name and severity twice", "      - name: HighPolicyCount\n",
+    edit("an alert with the same name and labels twice", "      - name: HighPolicyCount\n",
          "      - name: HighSiteCount\n",
-         "patronus.yaml:{line}: alert_groups[capacity].alerts[HighSiteCount].name: duplicate alert (name and severity) "
-         "'HighSiteCount (info)'"),
+         "patronus.yaml:{line}: alert_groups[capacity].alerts[HighSiteCount].name: duplicate alert (name and labels) "
+         "'HighSiteCount{service=\"dashboard\",severity=\"info\"}'"),
     edit("two alert groups with one name", "  - name: capacity\n", "  - name: database\n",
          "patronus.yaml:{line}: alert_groups[database].name: duplicate alert group 'database'"),
     edit("two receivers with one name", "    - name: incident-webhook\n",
@@ -395,6 +466,44 @@ CASES = [
     edit("buckets on a gauge", "    help: Seconds since the service started.\n",
          "    help: Seconds since the service started.\n    buckets: [1, 2]\n",
          "patronus.yaml:{line}: metrics[app_uptime_seconds].buckets: buckets are only for histograms", line_offset=1),
+    # --- remote write and replicas: what Prometheus or the receiving end would refuse or lose ---
+    edit("a remote-write URL on another backend's path says which path it takes", "    system: patronus\n",
+         "    system: patronus\n  remote_write:\n    - {name: lts, backend: mimir, url: 'https://mimir.example.com/api/v1/write'}\n",
+         "patronus.yaml:{line}: settings.remote_write[lts].url: a mimir endpoint takes samples on /api/v1/push, not "
+         "on '/api/v1/write' (end the URL with /api/v1/push, e.g. https://mimir.example.com/api/v1/push)", line_offset=2),
+    edit("an unknown remote-write backend lists the ones stackgen knows", "    system: patronus\n",
+         "    system: patronus\n  remote_write:\n    - {name: lts, backend: prometheus, url: 'https://p.example.com/api/v1/write'}\n",
+         "patronus.yaml:{line}: settings.remote_write[lts].backend: 'prometheus' is not one of: thanos, mimir, cortex, "
+         "victoriametrics", line_offset=2),
+    edit("a literal remote-write password is refused in favour of a file", "    system: patronus\n",
+         "    system: patronus\n  remote_write:\n    - name: lts\n      backend: thanos\n"
+         "      url: https://thanos.example.com/api/v1/receive\n      basic_auth: {username: a, password: hunter2}\n",
+         "patronus.yaml:{line}: settings.remote_write[lts].basic_auth.password: unknown key 'password' "
+         "(did you mean 'password_file'?)", line_offset=5),
+    edit("a VictoriaMetrics tenant belongs in the URL", "    system: patronus\n",
+         "    system: patronus\n  remote_write:\n    - name: vm\n      backend: victoriametrics\n"
+         "      url: http://vminsert:8480/insert/0/prometheus/api/v1/write\n      tenant: team-a\n",
+         "patronus.yaml:{line}: settings.remote_write[vm].tenant: VictoriaMetrics reads the tenant from the URL, not "
+         "from a header (remove 'tenant' and write the URL as", line_offset=5),
+    edit("a replace step without a target label", "    system: patronus\n",
+         "    system: patronus\n  remote_write:\n    - name: lts\n      backend: thanos\n"
+         "      url: https://thanos.example.com/api/v1/receive\n"
+         "      write_relabel_configs: [{source_labels: [job], regex: api}]\n",
+         "patronus.yaml:{line}: settings.remote_write[lts].write_relabel_configs[0]: a replace step needs "
+         "'target_label' (name the label it writes, or use action: labeldrop)", line_offset=5),
+    edit("a relabel regex with lookahead, which RE2 lacks", "    system: patronus\n",
+         "    system: patronus\n  remote_write:\n    - name: lts\n      backend: thanos\n"
+         "      url: https://thanos.example.com/api/v1/receive\n"
+         "      write_relabel_configs: [{action: drop, source_labels: [__name__], regex: 'go_(?!gc).*'}]\n",
+         "patronus.yaml:{line}: settings.remote_write[lts].write_relabel_configs[0].regex: 'go_(?!gc).*' uses "
+         "lookaround or a backreference, which Prometheus' RE2 does not support", line_offset=5),
+    edit("the replica label cannot also be a fixed external label", "    system: patronus\n",
+         "    system: patronus\n    prometheus_replica: a\n  replicas: 2\n",
+         "patronus.yaml:{line}: settings.external_labels.prometheus_replica: 'prometheus_replica' is the replica "
+         "label, which each replica sets to its own name", line_offset=1),
+    edit("no replicas at all is below the minimum", "    system: patronus\n",
+         "    system: patronus\n  replicas: 0\n",
+         "patronus.yaml:{line}: settings.replicas: 0 is below the minimum of 1", line_offset=1),
     # --- where the stack is published ---
     edit("a host name as the bind address is refused", "apiVersion: stackgen/v1\n",
          "apiVersion: stackgen/v1\nstack:\n  bind_address: monitoring.local\n",
@@ -402,7 +511,12 @@ CASES = [
     edit("every interface without an acknowledgement is refused", "apiVersion: stackgen/v1\n",
          "apiVersion: stackgen/v1\nstack:\n  bind_address: 0.0.0.0\n",
          "patronus.yaml:{line}: stack.bind_address: 0.0.0.0 publishes the stack on every interface, and its "
-         "Alertmanager and Prometheus have no authentication", line_offset=2),
+         "Alertmanager and Prometheus with it: their password travels over plain HTTP", line_offset=2),
+    edit("every interface without web auth says anyone can silence alerts", "apiVersion: stackgen/v1\n",
+         "apiVersion: stackgen/v1\nstack:\n  web_auth: false\n  bind_address: 0.0.0.0\n",
+         "patronus.yaml:{line}: stack.bind_address: 0.0.0.0 publishes the stack on every interface, and its "
+         "Alertmanager and Prometheus with it: they have no authentication: anyone who reaches them can silence "
+         "alerts", line_offset=3),
     # --- alert test cases whose expected alert cannot be derived ---
     edit("an annotation that queries Prometheus needs its expected text in the firing case",
          '        summary: "SD-WAN path {{ $labels.path }} at site {{ $labels.site }} is down"\n',

@@ -55,7 +55,7 @@ def overlap(a: Box, b: Box) -> bool:
 def known_series(spec: Spec) -> set[str]:
     known = set(catalog.PROMETHEUS_SYNTHETIC) | {r.record for r in spec.recording_rules}
     known.update(name for m in spec.metrics for name in m.series_names)
-    known.update(name for e in spec.exporters for name in catalog.EXPORTER_METRICS[e.kind])
+    known.update(name for e in spec.exporters for metric in e.metrics for name in metric.series_names)
     return known
 
 

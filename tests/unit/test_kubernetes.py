@@ -224,7 +224,7 @@ def test_the_pod_monitor_and_secret_choices_replace_service_monitors_and_the_ale
     kinds = sorted(o["kind"] for o in rendered.values())
     assert kinds == sorted(["ConfigMap"] * (len(spec.dashboards) + 1)
                            + ["PodMonitor"] * (len(spec.services) + len(spec.exporters))
-                           + ["PrometheusRule", "PrometheusRule", "Secret"])
+                           + ["PrometheusRule"] * 3 + ["Secret"])  # recording, alerts, slos
     secret = next(o for o in rendered.values() if o["kind"] == "Secret")
     assert secret["metadata"]["name"] == "alertmanager-patronus"
     config = yaml.safe_load(secret["stringData"]["alertmanager.yaml"])

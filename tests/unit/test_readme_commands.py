@@ -72,6 +72,9 @@ def test_a_readme_command_line_parses(cli, line):
 def test_every_flag_of_a_readme_synopsis_line_is_in_the_commands_help(cli, line):
     words = line.replace(".venv/bin/", "").split()
     command = [words[1]] if len(words) > 1 and words[1] in COMMANDS else []
+    group = typer.main.get_command(app).commands[command[0]] if command else None  # type: ignore[attr-defined]
+    if len(words) > 2 and words[2] in getattr(group, "commands", {}):  # a command group: `stackgen import rules`
+        command.append(words[2])
     help_text = cli(*command, "--help").output
     offered = set(FLAG.findall(help_text))
     named = set(FLAG.findall(line))

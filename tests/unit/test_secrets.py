@@ -75,11 +75,11 @@ def test_keys_that_only_mention_a_secret_are_not_refused(cli, tmp_path):
     assert result.exit_code == 0, result.output
 
 
-# What a secret looks like in a rendered file. `*_file` keys hold paths and `${VAR}` values read the
-# environment, which is how secrets are given.
+# What a secret looks like in a rendered file. `*_file` keys hold paths, `${VAR}` values read the environment
+# and Grafana's `$__file{path}` a file, which is how secrets are given.
 LITERAL_SECRET_KEY = re.compile(r"""^\s*(-\s+)?"?[A-Za-z_]*"""
                                 r"""(password|passwd|secret|token|api_key|routing_key|service_key|api_url)"""
-                                r""""?[ \t]*:[ \t]*"?(?!\$\{)\S""", re.M | re.I)
+                                r""""?[ \t]*:[ \t]*"?(?!\$\{|\$__file\{)\S""", re.M | re.I)
 PAGERDUTY_KEY = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
 
 
@@ -111,7 +111,8 @@ def test_the_output_scanner_finds_each_kind_of_secret(text):
 def test_the_output_scanner_accepts_secrets_given_as_files_or_environment():
     assert secrets_in("        api_url_file: /etc/alertmanager/secrets/slack_api_url\n"
                       "        auth_password_file: /etc/alertmanager/secrets/smtp_password\n"
-                      "      GF_SECURITY_ADMIN_PASSWORD: ${GRAFANA_ADMIN_PASSWORD:?set it}\n") == []
+                      "      GF_SECURITY_ADMIN_PASSWORD: ${GRAFANA_ADMIN_PASSWORD:?set it}\n"
+                      "      basicAuthPassword: $__file{/run/secrets/web_password}\n") == []
 
 
 CASES = [(spec, target) for spec in SPECS for target in sorted(TARGETS)]

@@ -116,10 +116,11 @@ def test_page_and_ticket_alerts_live_in_their_own_group_with_test_cases(spec):
     assert (ticket.name, ticket.severity) == ("DashboardApiAvailabilitySLOTicket", "warning")
     assert [(c.name, c.at, c.fires) for c in page.tests] == [
         ("a steady 15x budget burn pages within 5m", "5m", True),
-        ("a steady 2x budget burn does not page", "30m", False),
-        ("no errors do not page", "30m", False)]
+        ("a steady 2x budget burn does not page", "5m", False),
+        ("no errors do not page", "5m", False)]
     assert [(c.name, c.fires, c.labels.get("sloth_window")) for c in ticket.tests] == [
-        ("a steady 2x budget burn opens a ticket within 30m", True, "6h"), ("no errors open no ticket", False, None)]
+        ("a steady 2x budget burn opens a ticket within 5m", True, "6h"), ("no errors open no ticket", False, None)]
+    assert {c.interval for c in (*page.tests, *ticket.tests)} == {"1m"}
 
 
 def test_alerting_options_set_names_severities_labels_or_turn_alerts_off(spec):

@@ -84,13 +84,28 @@ class Panel(SpecModel):
                                     for q in queries]}
 
 
+VariableType = Literal["query", "custom", "datasource"]
+
+
 class Variable(SpecModel):
+    """A template variable: `query` lists label values from Prometheus, `custom` offers fixed values, and
+    `datasource` picks the Prometheus data source every panel reads (one per dashboard; without one, stackgen
+    adds `$datasource`)."""
+
     name: LabelName = Field(description="The variable's name, used as $name in queries.")
+    type: VariableType = Field(default="query", description="query (values from Prometheus), custom (the values "
+                               "listed here) or datasource (which Prometheus data source the panels read).")
     label: Text = Field(default="", description="The label Grafana shows beside it.")
-    query: Text = Field(description="label_values(metric, label), label_values(label), label_names() or "
-                                    "query_result(expr).")
-    multi: Bool = Field(default=False, description="Whether several values may be picked.")
-    include_all: Bool = Field(default=False, description="Whether an 'All' option is offered.")
+    query: Text = Field(default="", description="For a query variable: label_values(metric, label), "
+                                                "label_values(label), label_names() or query_result(expr).")
+    values: tuple[Text, ...] = Field(default=(), description="For a custom variable: the values offered, in order. "
+                                     "'Text : value' shows Text and uses value, as Grafana reads it.")
+    default: Text = Field(default="", description="For a custom variable: the value picked first (the first "
+                                                  "value unless given).")
+    regex: Text = Field(default="", description="For a query or datasource variable: a Grafana regex (e.g. "
+                                                "/prod-.*/) that filters the values or data source names offered.")
+    multi: Bool = Field(default=False, description="Whether several values may be picked (not for datasource).")
+    include_all: Bool = Field(default=False, description="Whether an 'All' option is offered (not for datasource).")
 
 
 class Row(SpecModel):

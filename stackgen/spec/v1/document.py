@@ -5,12 +5,14 @@ from typing import Annotated
 from pydantic import Field, Strict, StringConstraints
 
 from stackgen.spec.v1 import ApiVersion
-from stackgen.spec.v1.common import Bool, Duration, Format, LabelMap, Name, Port, SpecModel, Text
+from stackgen.spec.v1.common import Bool, Duration, Format, LabelMap, LabelName, Name, Port, SpecModel, Text
 from stackgen.spec.v1.dashboards import Dashboard
+from stackgen.spec.v1.exporters import Exporter
 from stackgen.spec.v1.kubernetes import KubernetesSettings
+from stackgen.spec.v1.remote import RemoteWrite, Replicas
 from stackgen.spec.v1.routing import Routing
-from stackgen.spec.v1.rules import AlertGroup, RecordingRule, Threshold
-from stackgen.spec.v1.services import Exporter, Metric, Service, System
+from stackgen.spec.v1.rules import AlertGroup, RecordingGroup, RecordingRule, Threshold
+from stackgen.spec.v1.services import Metric, Service, System
 from stackgen.spec.v1.slos import SLO
 
 Size = Annotated[str, Strict(), StringConstraints(max_length=40, pattern=r"^[0-9]+(B|KB|MB|GB|TB|PB)$"),
@@ -36,6 +38,14 @@ class Settings(SpecModel):
                                                               "alerts link to their section there.")
     kubernetes: KubernetesSettings = Field(default_factory=lambda: KubernetesSettings(),
                                            description="How --target kubernetes renders for the Prometheus Operator.")
+    remote_write: tuple[RemoteWrite, ...] = Field(default=(), description="Endpoints Prometheus sends every sample "
+                                                                          "to: Thanos Receive, Mimir, Cortex or "
+                                                                          "VictoriaMetrics.")
+    replicas: Replicas = Field(default=1, description="How many identical Prometheus servers scrape the same "
+                                                      "targets. Above 1, each carries the replica label, so "
+                                                      "Thanos or Mimir can deduplicate their samples.")
+    replica_label: LabelName = Field(default="prometheus_replica", description="The external label that tells "
+                                                                               "the replicas apart.")
 
 
 class StackPorts(SpecModel):
@@ -57,8 +67,12 @@ class Stack(SpecModel):
                                description="The IP address the stack's ports are published on (127.0.0.1: this "
                                            "machine only).")
     accept_unauthenticated_exposure: Bool = Field(
-        default=False, description="Set true to allow bind_address 0.0.0.0 or ::, which publishes an "
-                                   "unauthenticated Alertmanager and Prometheus on every interface.")
+        default=False, description="Set true to allow bind_address 0.0.0.0 or ::, which publishes Alertmanager and "
+                                   "Prometheus on every interface: their password over plain HTTP, or no "
+                                   "authentication at all with web_auth: false.")
+    web_auth: Bool = Field(default=True, description=(
+        "Basic auth on Prometheus' and Alertmanager's HTTP API (a web config with a bcrypt hash; user stackgen), "
+        "in the compose and local stacks. Their own clients (Prometheus, Grafana, stackgen verify) authenticate."))
     ports: StackPorts = Field(default_factory=lambda: StackPorts(), description="The host ports of the stack's components.")
     images: StackImages = Field(default_factory=lambda: StackImages(), description="Container images of the compose stack.")
 
@@ -67,16 +81,23 @@ class SpecV1(SpecModel):
     """One declarative spec of what a system exposes and what should wake someone up."""
 
     api_version: ApiVersion = Field(alias="apiVersion", description="The spec format: stackgen/v1.")
-    system: System = Field(description="The system the spec describes.")
+    system: System | None = Field(default=None, description="The system the spec describes. Left out (a rules-only "
+                                                            "spec): named after the spec file.")
     settings: Settings = Field(default_factory=lambda: Settings(), description="Prometheus-wide settings.")
-    services: tuple[Service, ...] = Field(min_length=1, description="The services Prometheus scrapes.")
-    exporters: tuple[Exporter, ...] = Field(default=(), description="Exporters scraped beside the services.")
-    metrics: tuple[Metric, ...] = Field(min_length=1, description="The metrics the services expose.")
+    services: tuple[Service, ...] = Field(default=(), description="The services Prometheus scrapes; none in a "
+                                                                  "rules-only spec.")
+    exporters: tuple[Exporter, ...] = Field(default=(), description="Exporters scraped beside the services: catalog kinds "
+                                                           "(node, postgres, redis, ...) or custom.")
+    metrics: tuple[Metric, ...] = Field(default=(), description="The metrics the services expose, and those the "
+                                                                "rules read.")
     thresholds: dict[Name, Threshold] = Field(default_factory=dict, description="Named numbers alerts and dashboards "
                                                                                 "compare with: a number, or a "
                                                                                 "mapping with value, unit and "
                                                                                 "description.")
-    recording_rules: tuple[RecordingRule, ...] = Field(default=(), description="Series Prometheus precomputes.")
+    recording_rules: tuple[RecordingRule, ...] = Field(default=(), description="Series Prometheus precomputes, in "
+                                                                                "one group named <system>-recording.")
+    recording_groups: tuple[RecordingGroup, ...] = Field(default=(), description="Recording rules in named groups, "
+                                                                                 "each with its own interval.")
     alert_groups: tuple[AlertGroup, ...] = Field(default=(), description="Alerts, in rule groups.")
     slos: tuple[SLO, ...] = Field(default=(), description="Service level objectives: each becomes burn-rate "
                                                           "recording rules, page and ticket alerts, their tests "

@@ -1,5 +1,6 @@
 """Spec v1: thresholds, recording rules and alerts, with the unit-test cases that prove each alert."""
 
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, Strict, StringConstraints, model_validator
@@ -23,6 +24,12 @@ from stackgen.spec.v1.common import (
 Severity = Literal["critical", "warning", "info"]
 AlertName = Annotated[str, Strict(), StringConstraints(max_length=100, pattern=r"^[A-Za-z][A-Za-z0-9_]*$"),
                       Format("an alert name: letters, digits and _, starting with a letter (CamelCase)")]
+# Prometheus caps neither; real merged rules run past any limit chosen for prose.
+Expr = Annotated[str, Strict()]
+# Rule files from mixins name groups `node-exporter.rules`; Prometheus takes any name.
+GroupName = Annotated[str, Strict(), StringConstraints(max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:/-]*$"),
+                      Format("a rule group name: letters, digits, _ . : / and -, starting with a letter or digit")]
+Limit = Annotated[int, Strict(), Field(ge=0)]
 
 
 def _number_or_mapping(schema: dict[str, Any]) -> None:
@@ -52,8 +59,9 @@ class Threshold(SpecModel):
 
 class RecordingRule(SpecModel):
     record: MetricName = Field(description="The series the rule writes, conventionally level:metric:operations.")
-    expr: Text = Field(description="The PromQL it evaluates; may use {{ thresholds.<name> }}.")
-    labels: LabelMap = Field(default_factory=dict, description="Labels added to the recorded series.")
+    expr: Expr = Field(description="The PromQL it evaluates; may use {{ thresholds.<name> }}.")
+    labels: LabelMap = Field(default_factory=dict, description="Labels added to the recorded series; a name may "
+                                                               "be recorded again with other labels.")
     description: Text = Field(default="", description="What the recorded series means, for the guide.")
 
 
@@ -85,14 +93,16 @@ class AlertVerify(SpecModel):
 
 
 class Alert(SpecModel):
-    name: AlertName = Field(description="The alert's name, CamelCase; name and severity identify it.")
-    expr: Text = Field(description="The PromQL condition; may use {{ thresholds.<name> }}.")
+    name: AlertName = Field(description="The alert's name, CamelCase; name and labels (severity among them) "
+                                        "identify it.")
+    expr: Expr = Field(description="The PromQL condition; may use {{ thresholds.<name> }}.")
     for_: Duration | None = Field(default=None, alias="for", description="How long the condition holds before it fires.")
     keep_firing_for: Duration | None = Field(default=None, description="How long it keeps firing after the condition "
                                                                        "clears (Prometheus 2.42 or later).")
     severity: Severity = Field(description="How urgent it is; routing and inhibition read it.")
     service: Name | None = Field(default=None, description="The service it is about; sets the 'service' label.")
-    summary: Text = Field(description="One line a person reads first; a Prometheus template.")
+    summary: Text = Field(default="", description="One line a person reads first; a Prometheus template. "
+                                                  "Left out: the alert has no summary annotation.")
     description: Text = Field(default="", description="More detail; a Prometheus template.")
     runbook_url: Text | None = Field(default=None, description="Its runbook. Defaults to its section of the guide "
                                                                "when settings.runbook_base_url publishes it; else none.")
@@ -117,12 +127,34 @@ class Alert(SpecModel):
 
 
 class AlertGroup(SpecModel):
-    name: Name = Field(description="The rule group's name.")
+    name: GroupName = Field(description="The rule group's name.")
     title: Text = derived("", "A human title for the guide. Defaults to the name.")
     interval: Duration | None = Field(default=None, description="Evaluation interval for this group only.")
+    limit: Limit | None = Field(default=None, description="The most alerts the group may produce; 0 or left out: "
+                                                          "no limit.")
     alerts: tuple[Alert, ...] = Field(min_length=1, description="The alerts of the group.")
 
     @model_validator(mode="before")
     @classmethod
     def _title(cls, data: Any) -> Any:
         return default_from(data, "title", "name")
+
+
+class RecordingGroup(SpecModel):
+    """Recording rules in a rule group of their own, as rule files written by hand or by a mixin keep them."""
+
+    name: GroupName = Field(description="The rule group's name.")
+    interval: Duration | None = Field(default=None, description="Evaluation interval for this group only.")
+    limit: Limit | None = Field(default=None, description="The most series the group may record; 0 or left out: "
+                                                          "no limit.")
+    rules: tuple[RecordingRule, ...] = Field(min_length=1, description="Its recording rules, evaluated in order.")
+
+
+def recording_rules_at(ungrouped: tuple[RecordingRule, ...], groups: tuple[RecordingGroup, ...]
+                       ) -> Iterator[tuple[tuple[str | int, ...], RecordingRule]]:
+    """Every recording rule with its spec path, in evaluation order: the ungrouped ones, then each group's."""
+    for i, rule in enumerate(ungrouped):
+        yield ("recording_rules", i), rule
+    for gi, group in enumerate(groups):
+        for ri, rule in enumerate(group.rules):
+            yield ("recording_groups", gi, "rules", ri), rule

@@ -1,4 +1,4 @@
-"""Spec v1: the system, the services Prometheus scrapes, the exporters beside them, and the metrics they expose."""
+"""Spec v1: the system, the services Prometheus scrapes, and the metrics they expose."""
 
 from typing import Any, Literal
 
@@ -6,6 +6,7 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from stackgen.spec.v1.common import (
+    Bool,
     Duration,
     LabelMap,
     MetricName,
@@ -19,8 +20,6 @@ from stackgen.spec.v1.common import (
     default_from,
     derived,
 )
-
-EXPORTER_PORTS = {"node": 9100}  # the port each exporter kind listens on by default
 
 
 class System(SpecModel):
@@ -73,21 +72,6 @@ class Service(SpecModel):
         return self
 
 
-class Exporter(SpecModel):
-    kind: Literal["node"] = Field(description="Which exporter: node (host metrics from node-exporter).")
-    name: Name = derived("", "Its Prometheus job name. Defaults to <kind>-exporter.")
-    port: Port = derived(0, "The port it listens on. Defaults to the kind's usual port (node: 9100).")
-    image: Text | None = Field(default=None, description="Container image. Defaults to the stack's image for the kind.")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _defaults(cls, data: Any) -> Any:
-        data = default_from(data, "name", "kind", lambda kind: f"{kind}-exporter")
-        if isinstance(data, dict) and data.get("kind") in EXPORTER_PORTS:
-            data = default_from(data, "port", "kind", EXPORTER_PORTS.__getitem__)
-        return data
-
-
 class Metric(SpecModel):
     name: MetricName = Field(description="The metric's name as exposed, without the _bucket/_sum/_count suffixes.")
     type: Literal["counter", "gauge", "histogram", "summary"] = Field(description="The Prometheus metric type.")
@@ -99,3 +83,8 @@ class Metric(SpecModel):
     unit: Text = Field(default="", description="The base unit of its values (seconds, bytes, ratio...).")
     reference_name: MetricName | None = Field(default=None, description="The name it is known by elsewhere, for the guide.")
     service: Name | None = Field(default=None, description="The service that exposes it, when only one does.")
+    external: Bool = Field(default=False, description="Exposed by software you do not own (an exporter, a third "
+                                                      "party): its name is not yours to change, so the naming lint "
+                                                      "skips it and its labels are not checked.")
+    inferred: Bool = Field(default=False, description="Declared by `stackgen import` from the rules that read it: "
+                                                      "type and help are guessed; confirm them, then remove this.")
