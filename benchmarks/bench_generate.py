@@ -184,7 +184,7 @@ def size_runners(spec: Path, tmp: Path, variants: dict[str, dict[str, str] | Non
     uncapped = spec.stat().st_size > SIZE_CAP
     runners: dict[str, Runner] = {}
     for variant, env in variants.items():
-        out = tmp / f"out-{variant}-{spec.stem}"
+        out = tmp / f"out-{variant}-{spec.stem}" / "generated"  # one parent each: one compose file per parent
         for command, extra in (("validate", []), ("generate", ["--out", str(out)])):
             argv = stackgen_cmd([command, str(spec), *extra], uncapped)
             runners[f"{variant} {command}"] = lambda argv=argv, env=env: measure(argv, env)

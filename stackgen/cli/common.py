@@ -40,10 +40,10 @@ def guarded(action: Callable[[], T]) -> T:
 
 
 def target_option(default: str = "compose") -> Any:
-    from stackgen.targets.registry import TARGETS
+    from stackgen.targets.names import SUMMARIES  # not the registry: the targets import the model and renderers
 
-    choices = "; ".join(f"{t.name}: {t.summary}" for t in TARGETS.values())
-    names = list(TARGETS)
+    choices = "; ".join(f"{name}: {summary}" for name, summary in SUMMARIES.items())
+    names = list(SUMMARIES)
 
     def known(value: str) -> str:
         if value not in names:  # a usage error (exit 64), like any bad choice

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from stackgen.model import Exporter, Receiver, Service, Spec
 from stackgen.render.compose import CONTAINER_PORTS, WEB_PASSWORD_TARGET, render_compose_file
 from stackgen.targets.base import Document, Placement
+from stackgen.targets.names import SUMMARIES
 
 
 @dataclass(frozen=True)
 class ComposeTarget:
     name: str = "compose"
-    summary: str = "containers on one compose network (docker compose)"
+    summary: str = SUMMARIES["compose"]
 
     def component(self, spec: Spec, name: str) -> str:
         # Prometheus scrapes itself inside its own container.

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from stackgen.model import Exporter, Receiver, Service, Spec
 from stackgen.render.kubernetes import mounted_secret, settings_of
 from stackgen.targets.base import Document, Placement
+from stackgen.targets.names import SUMMARIES
 
 # The Services the Operator creates for the Prometheus and Alertmanager it runs.
 OPERATED = {"prometheus": ("prometheus-operated", 9090), "alertmanager": ("alertmanager-operated", 9093)}
@@ -21,7 +22,7 @@ OPERATED = {"prometheus": ("prometheus-operated", 9090), "alertmanager": ("alert
 @dataclass(frozen=True)
 class KubernetesTarget:
     name: str = "kubernetes"
-    summary: str = "Prometheus Operator manifests and a kustomization (kubectl apply -k)"
+    summary: str = SUMMARIES["kubernetes"]
 
     def _dns(self, spec: Spec, host: str, port: int) -> str:
         return f"{host}.{settings_of(spec).namespace}.svc:{port}"

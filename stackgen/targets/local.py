@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from stackgen.model import Exporter, Receiver, Service, Spec
 from stackgen.targets.base import Document, Placement
+from stackgen.targets.names import SUMMARIES
 
 HOST = "127.0.0.1"
 # Beside prometheus.yml (Prometheus resolves a relative path from its config's folder); the runner writes it.
@@ -19,7 +20,7 @@ WEB_PASSWORD_FILE = "web_password"
 @dataclass(frozen=True)
 class LocalTarget:
     name: str = "local"
-    summary: str = "processes on 127.0.0.1 (stackgen up)"
+    summary: str = SUMMARIES["local"]
 
     def component(self, spec: Spec, name: str) -> str:
         return f"{HOST}:{spec.stack.ports[name]}"
