@@ -20,7 +20,6 @@ from stackgen.output.artifacts import Artifacts, serialise
 from stackgen.output.writer import check_artifacts, write_artifacts, write_scratch
 from stackgen.process import Processor, apply
 from stackgen.process.slo import expand_spec_slos
-from stackgen.render.stack import render_documents
 from stackgen.spec.environments import overlay_of, read_environment
 from stackgen.spec.lint import build_linted
 from stackgen.targets.base import Placement, Target
@@ -92,6 +91,9 @@ def prepare(loaded: Loaded, processors: tuple[Processor, ...] = ()) -> Spec:
 
 def render_stack(spec: Spec, target: Target | str, placement: Placement = Placement()) -> Artifacts:
     """Every file of `spec` for `target`, as bytes keyed by path. Pure."""
+    # Imported here: the renderers (grafanalib, Jinja2) are what `validate` and `test` need not load.
+    from stackgen.render.stack import render_documents
+
     chosen = get_target(target) if isinstance(target, str) else target
     return serialise(render_documents(spec, chosen, placement), spec.file)
 
