@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from stackgen import promql
-from stackgen.errors import SpecError
+from stackgen.errors import SpecError, SpecIssue
 from stackgen.importer.dashboard_json import RawDashboard, grid_order, read_dashboard
 from stackgen.importer.dashboard_panels import PanelMapper, as_dict, datasource_type
 from stackgen.importer.metrics import Usage, infer_metrics, usage_of
@@ -236,6 +236,9 @@ def import_dashboards(paths: Sequence[Path], base: Base | None = None,
     while True:
         report = Report()
         spec, mapper, metrics, new = _assemble(raws, base, refused, report)
+        if not new:  # say why, rather than that the spec would declare nothing
+            raise SpecError([SpecIssue(", ".join(str(p) for p in paths), None, "", "no dashboard the spec can carry: "
+                                       + "; ".join(report.left_out), "nothing was written")])
         lines: dict[tuple, int] = {(): 0}
         lines.update({p.path: i + 1 for i, p in enumerate(mapper.placed)})
         try:

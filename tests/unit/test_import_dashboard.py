@@ -139,6 +139,16 @@ def test_bad_dashboards_get_a_located_error_and_nothing_is_written(text: str, me
     assert not (tmp_path / "spec.yaml").exists()
 
 
+def test_a_dashboard_with_nothing_the_spec_carries_says_why(tmp_path: Path, cli) -> None:
+    board = tmp_path / "logs.json"
+    board.write_text(json.dumps({"title": "Logs", "panels": [{"type": "logs", "title": "All", "targets": []}]}))
+    result = cli("import", "dashboard", board, "--out", tmp_path / "spec.yaml")
+    assert result.exit_code == 2
+    assert "logs.json: no dashboard the spec can carry: " in result.stderr
+    assert "logs.json:1: panel 'All': panel type 'logs'" in result.stderr
+    assert not (tmp_path / "spec.yaml").exists()
+
+
 def test_a_missing_file_is_named(tmp_path: Path, cli) -> None:
     result = cli("import", "dashboard", tmp_path / "none.json")
     assert result.exit_code == 2
