@@ -26,7 +26,6 @@ from stackgen.spec.yamlsource import Source
 
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 DURATION = re.compile(r"^[0-9]+(ms|s|m|h|d|w|y)$")
-DASHBOARD_EXTRAS = {"links": "dashboard links", "timepicker": "time picker options"}
 
 
 @dataclass
@@ -69,24 +68,27 @@ class DashboardMapper:
             spec["tags"] = [str(t) for t in data["tags"]]
         if isinstance(data.get("refresh"), str) and DURATION.match(data["refresh"]):
             spec["refresh"] = data["refresh"]
+        elif "refresh" in data:
+            self.report.change(raw.where(("refresh",)), f"refresh {data['refresh']!r} imported as stackgen's default "
+                               "30s (the spec's dashboards always refresh)")
         time = as_dict(data.get("time"))
         if time.get("from") or time.get("to"):
             spec["time"] = {k: str(time[k]) for k in ("from", "to") if time.get(k)}
         self._extras(raw)
-        path = ("dashboards", index)
+        path, placed = ("dashboards", index), len(self.placed)
         variables = self._variables(raw, path)
         if variables:
             spec["variables"] = variables
         spec["rows"] = self._rows(raw, path)
         if not spec["rows"]:
             self.report.leave_out(raw.where(()), f"dashboard '{unique}': no panel the spec can carry")
+            del self.placed[placed:]  # its variables are not in the spec either
             return None
         return spec
 
     def _extras(self, raw: RawDashboard) -> None:
-        for key, what in DASHBOARD_EXTRAS.items():
-            if raw.data.get(key) and key != "timepicker":
-                self.report.leave_out(raw.where((key,)), f"{what} (the spec has no place for them)")
+        if raw.data.get("links"):
+            self.report.leave_out(raw.where(("links",)), "dashboard links (the spec has no place for them)")
         annotations = as_dict(raw.data.get("annotations")).get("list") or []
         own = [a for a in annotations if isinstance(a, dict) and not a.get("builtIn")]
         if own:
