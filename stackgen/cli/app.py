@@ -111,6 +111,8 @@ import_app = typer.Typer(cls=StackgenGroup, no_args_is_help=True, rich_markup_mo
                          help="Adopt existing monitoring files as a spec.")
 import_app.command("rules", cls=StackgenCommand)(import_.import_rules_command)
 import_app.command("alertmanager", cls=StackgenCommand)(import_.import_alertmanager_command)
+import_app.command("dashboard", cls=StackgenCommand)(import_.import_dashboard_command)
+import_app.command("prometheus", cls=StackgenCommand)(import_.import_prometheus_command)
 app.add_typer(import_app, name="import")
 
 
