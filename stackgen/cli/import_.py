@@ -14,89 +14,88 @@ import typer
 
 from stackgen.cli.common import guarded
 
+OUT = typer.Option(None, "--out", "-o", show_default=False, help="Write a new spec here (default: stdout).")
+FORCE = typer.Option(False, "--force", help="Replace the --out file when it exists.")
+
+
+def merge_option(what: str) -> Optional[Path]:
+    return typer.Option(None, "--merge", show_default=False,
+                        help=f"Add {what} to this spec and rewrite it (its comments are not kept).")
+
+
+def _destination(out: Optional[Path], merge: Optional[Path]) -> tuple[Optional[Path], str]:
+    """Where the spec goes (None: stdout) and the file name it is written for."""
+    if out is not None and merge is not None:
+        raise typer.BadParameter("give --out or --merge, not both")
+    target = merge or out
+    return target, target.name if target else "imported.yaml"
+
 
 def import_rules_command(
     files: list[Path] = typer.Argument(..., help="Prometheus rule files (or PrometheusRule resources).",
                                        show_default=False, metavar="FILE..."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", show_default=False,
-                                       help="Write a new spec here (default: stdout)."),
-    merge: Optional[Path] = typer.Option(None, "--merge", show_default=False,
-                                         help="Add the rules to this spec and rewrite it (its comments are not kept)."),
-    force: bool = typer.Option(False, "--force", help="Replace the --out file when it exists."),
+    out: Optional[Path] = OUT,
+    merge: Optional[Path] = merge_option("the rules"),
+    force: bool = FORCE,
 ) -> None:
     """Import rule files: every group, alert and recording rule, with the metrics they read declared."""
     from stackgen.importer.rules import import_rules
     from stackgen.importer.spec_file import read_base, spec_text
 
-    if out is not None and merge is not None:
-        raise typer.BadParameter("give --out or --merge, not both")
+    target, name = _destination(out, merge)
     base = guarded(lambda: read_base(merge)) if merge is not None else None
-    target = merge or out
-    imported = guarded(lambda: import_rules(files, base, target.name if target else "imported.yaml"))
+    imported = guarded(lambda: import_rules(files, base, name))
     _emit(spec_text(imported.data, files), imported.report.render(), target, force or merge is not None)
 
 
 def import_alertmanager_command(
     file: Path = typer.Argument(..., help="An Alertmanager config (alertmanager.yml).", show_default=False),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", show_default=False,
-                                       help="Write a new spec here (default: stdout)."),
-    merge: Optional[Path] = typer.Option(None, "--merge", show_default=False,
-                                         help="Add routing to this spec and rewrite it (its comments are not kept)."),
-    force: bool = typer.Option(False, "--force", help="Replace the --out file when it exists."),
+    out: Optional[Path] = OUT,
+    merge: Optional[Path] = merge_option("routing"),
+    force: bool = FORCE,
 ) -> None:
     """Import an Alertmanager config as routing: routes, receivers (secrets as files), inhibit rules, time intervals."""
     from stackgen.importer.alertmanager import import_alertmanager, routing_spec
     from stackgen.importer.spec_file import read_base, spec_text
 
-    if out is not None and merge is not None:
-        raise typer.BadParameter("give --out or --merge, not both")
+    target, name = _destination(out, merge)
     base = guarded(lambda: read_base(merge)).data if merge is not None else {}
-    target = merge or out
     routing, report = guarded(lambda: import_alertmanager(file))
-    spec = guarded(lambda: routing_spec(routing, base, target.name if target else "imported.yaml"))
+    spec = guarded(lambda: routing_spec(routing, base, name))
     _emit(spec_text(spec, [file]), report.render(), target, force or merge is not None)
 
 
 def import_dashboard_command(
     files: list[Path] = typer.Argument(..., help="Grafana dashboard JSON files (as Grafana exports them).",
                                        show_default=False, metavar="FILE..."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", show_default=False,
-                                       help="Write a new spec here (default: stdout)."),
-    merge: Optional[Path] = typer.Option(None, "--merge", show_default=False,
-                                         help="Add the dashboards to this spec and rewrite it (its comments are not kept)."),
-    force: bool = typer.Option(False, "--force", help="Replace the --out file when it exists."),
+    out: Optional[Path] = OUT,
+    merge: Optional[Path] = merge_option("the dashboards"),
+    force: bool = FORCE,
 ) -> None:
     """Import Grafana dashboards: panels, queries, rows, variables, units and thresholds; the rest is reported."""
     from stackgen.importer.dashboards import import_dashboards
     from stackgen.importer.spec_file import read_base, spec_text
 
-    if out is not None and merge is not None:
-        raise typer.BadParameter("give --out or --merge, not both")
+    target, name = _destination(out, merge)
     base = guarded(lambda: read_base(merge)) if merge is not None else None
-    target = merge or out
-    imported = guarded(lambda: import_dashboards(files, base, target.name if target else "imported.yaml"))
+    imported = guarded(lambda: import_dashboards(files, base, name))
     _emit(spec_text(imported.data, files), imported.report.render(), target, force or merge is not None)
 
 
 def import_prometheus_command(
     folder: Path = typer.Argument(..., help="A Prometheus config folder: prometheus.yml, its rule files and an "
                                   "alertmanager.yml beside it.", show_default=False),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", show_default=False,
-                                       help="Write a new spec here (default: stdout)."),
-    merge: Optional[Path] = typer.Option(None, "--merge", show_default=False,
-                                         help="Add rules and routing to this spec and rewrite it (its comments are "
-                                              "not kept)."),
-    force: bool = typer.Option(False, "--force", help="Replace the --out file when it exists."),
+    out: Optional[Path] = OUT,
+    merge: Optional[Path] = merge_option("rules and routing"),
+    force: bool = FORCE,
 ) -> None:
     """Import a Prometheus folder: the rule files rule_files: selects, and alertmanager.yml when beside it."""
     from stackgen.importer.prometheus_folder import import_prometheus
     from stackgen.importer.spec_file import read_base, spec_text
 
-    if out is not None and merge is not None:
-        raise typer.BadParameter("give --out or --merge, not both")
+    target, name = _destination(out, merge)
     base = guarded(lambda: read_base(merge)) if merge is not None else None
-    target = merge or out
-    imported, files = guarded(lambda: import_prometheus(folder, base, target.name if target else "imported.yaml"))
+    imported, files = guarded(lambda: import_prometheus(folder, base, name))
     _emit(spec_text(imported.data, files), imported.report.render(), target, force or merge is not None)
 
 
