@@ -67,7 +67,7 @@ def _configured_spec(pyproject: Path) -> Path | None:
 
 
 def _parse_toml(text: str, pyproject: Path) -> dict[str, Any]:
-    """pyproject.toml as data: tomllib on Python 3.11+, tomli on 3.10 when it is installed."""
+    """pyproject.toml as data: tomllib on Python 3.11+, tomli (a dependency there) on 3.10."""
     if sys.version_info >= (3, 11):
         import tomllib as toml
     else:  # pragma: no cover (3.10)
