@@ -220,7 +220,7 @@ def _assemble(raws: list[RawDashboard], base: Base, refused: dict[str, str],
         if mapped is not None:
             old.append(mapped)
             new += 1
-    metrics = infer_metrics(mapper.usages, base.known_metrics)
+    metrics = infer_metrics(mapper.usages, base.known_metrics, reader="imported dashboard panels")
     spec = {"apiVersion": API_VERSION, **{k: v for k, v in base.data.items() if k != "apiVersion"}}
     if metrics:
         spec["metrics"] = [*(base.data.get("metrics") or []), *metrics]

@@ -40,13 +40,13 @@ def usage_of(tree: Any) -> Usage:
     return Usage(frozenset(promql.metric_names_in(tree)), frozenset(counted))
 
 
-def _declaration(name: str, kind: str, why: str) -> dict[str, Any]:
-    return {"name": name, "type": kind, "help": f"Read by imported rules; {kind} inferred from {why}.",
-            "inferred": True}
+def infer_metrics(usages: Iterable[Usage], known: frozenset[str], reader: str = "imported rules") -> list[dict[str, Any]]:
+    """Spec `metrics:` items for every series the usages select that `known` (declared, recorded) lacks; their
+    help text names what reads them (`reader`), so a user confirming them knows where to look."""
 
+    def _declaration(name: str, kind: str, why: str) -> dict[str, Any]:
+        return {"name": name, "type": kind, "help": f"Read by {reader}; {kind} inferred from {why}.", "inferred": True}
 
-def infer_metrics(usages: Iterable[Usage], known: frozenset[str]) -> list[dict[str, Any]]:
-    """Spec `metrics:` items for every series the usages select that `known` (declared, recorded) lacks."""
     names: set[str] = set()
     counted: set[str] = set()
     for usage in usages:

@@ -90,6 +90,8 @@ def test_the_metrics_the_queries_read_are_declared_as_inferred(tmp_path: Path, c
     assert metrics["node_disk_io_time"]["type"] == "histogram"
     assert metrics["node_uname_info"]["type"] == "gauge"  # read by a variable query only
     assert all(m["inferred"] for m in metrics.values())
+    assert metrics["node_cpu_seconds_total"]["help"] == ("Read by imported dashboard panels; counter inferred from "
+                                                         "its _total suffix.")
     assert "grafana_var" not in metrics
 
 
