@@ -66,4 +66,6 @@ def check_source(source: Source) -> Spec:
 
 
 def load_spec(path: str | Path | None = None) -> Spec:
+    """The checked spec as written: no naming lint, overlays or SLO expansion (`pipeline.load` adds them, and
+    is what commands call); the spec layer's own entry, for tests and tools that read one file."""
     return check_source(read_source(path))
