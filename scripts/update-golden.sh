@@ -8,6 +8,8 @@
 #                            --env <env>; an overlay is part of its spec, never a spec of its own
 #   tests/golden-kubernetes/<stem>/generated
 #                            the default spec and every other spec, rendered with --target kubernetes
+#   tests/golden-kubernetes/<stem>/environments/<env>/generated
+#                            each environment of that spec, rendered with --env <env> --target kubernetes
 # tests/unit/test_golden.py, tests/unit/test_generate.py, tests/unit/test_kubernetes_golden.py and
 # tests/unit/test_environments_golden.py compare these byte for byte.
 set -euo pipefail
@@ -37,8 +39,10 @@ for spec in specs/*.yaml; do
     env=${env#"$stem".}
     envs+=("$env")
     "$stackgen" generate "$spec" --env "$env" --out "tests/golden/$stem/environments/$env/generated"
+    "$stackgen" generate "$spec" --env "$env" --target kubernetes \
+      --out "tests/golden-kubernetes/$stem/environments/$env/generated"
   done
-  for folder in "tests/golden/$stem/environments"/*/; do
+  for folder in "tests/golden/$stem/environments"/*/ "tests/golden-kubernetes/$stem/environments"/*/; do
     [ -d "$folder" ] || continue
     env=$(basename "$folder")
     [[ " ${envs[*]} " == *" $env "* ]] || { echo "removing $folder (no specs/$stem.$env.yaml)"; rm -rf "$folder"; }
