@@ -172,7 +172,7 @@ def verify(loaded: Loaded, options: VerifyOptions, progress: Progress = lambda l
             prometheus, alertmanager, sink = (f"http://{HOST}:{ports[k]}" for k in STACK_PORTS)
             services = {s.name: f"http://{HOST}:{s.port}" for s in model.services}
             live = LiveStack(prometheus, alertmanager, sink, services, stack,
-                             amtool_routes(model, Path(tmp) / "routes"), options.slack)
+                             amtool_routes(model, Path(tmp) / "routes"), options.slack, model)
             problems = wait_healthy(live, model, options.slack)
             progress("stack healthy: every target up, every rule evaluated" if not problems else
                      "stack NOT healthy: " + "; ".join(problems))
