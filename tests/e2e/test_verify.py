@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import EMBEDDED_SPEC, ROOT, SPECS, require_tool
+from conftest import EMBEDDED_SPEC, ROOT, SPECS, require_tool, starter_spec_without_tests
 
 RUN_TIMEOUT = 600  # seconds: a loaded machine slows every wait; verify bounds its own waits well inside this
 EXAMPLES = [None, *(p for p in SPECS if p != EMBEDDED_SPEC)]  # None: the embedded default, as users run it
@@ -61,3 +61,14 @@ def test_an_alert_that_cannot_fire_and_is_not_marked_fails_verify_with_a_clear_l
             "`verify: {skip: <reason>}` in the spec") in run.stdout
     assert "saturated.yaml: NOT verified: 0 alerts proven, 0 marked not provable, 1 failed" in run.stdout
     assert '<failure message="cannot fire: no firing unit test' in (tmp_path / "report.xml").read_text()
+
+
+def test_the_starter_spec_without_alert_tests_is_proven_from_its_expressions_on_the_fast_clock(tmp_path):
+    # HighErrorRate's ratio of recording rules over status=~"5.." has no case to derive its fault from, and
+    # its `for: 5m` runs as 5 s: the proof waits for the clock the stack runs, not the spec as written.
+    spec = starter_spec_without_tests(tmp_path, "HighErrorRate")
+    run = run_verify(spec, tmp_path / "report.json")
+    assert run.returncode == 0, run.stdout + run.stderr
+    alerts = {a["alert"]: a for a in json.loads((tmp_path / "report.json").read_text())["alerts"]}
+    assert alerts["HighErrorRate"]["status"] == "proven", alerts["HighErrorRate"]
+    assert alerts["HighErrorRate"]["fired_after"] < 60, "fired later than 5 s of `for` plus a minute of slack"

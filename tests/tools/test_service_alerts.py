@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
-import yaml
-from conftest import SPECS, require_tool
+from conftest import SPECS, require_tool, starter_spec_without_tests
 from support.service import OTHER_SPEC, holding_expressions, running_service, samples, scrape_series, total, wait_until
 
-from stackgen.cli.init import render_starter_spec
 from stackgen.service.alert_faults import DRIVE, STOP_TARGET, alert_faults
 from stackgen.service.baseline import FALLBACK_LABEL_VALUE
 from stackgen.service.scenario import select_scenario
@@ -141,12 +139,7 @@ def test_a_taskq_alert_without_a_firing_test_is_driven_from_its_expression_on_th
 def test_the_starter_error_ratio_alert_without_tests_is_driven_on_the_5xx_series_its_rule_selects(tmp_path):
     # `stackgen init`'s HighErrorRate reads a recording rule over `status=~"5.."`; the healthy service only
     # answers 200, so the fault's series must be new ones that the regex selects.
-    doc = yaml.safe_load(render_starter_spec("shop", "app", 8000))
-    for alert in (a for g in doc["alert_groups"] for a in g["alerts"] if a["name"] == "HighErrorRate"):
-        del alert["tests"]
-    path = tmp_path / "stackgen.yaml"
-    path.write_text(yaml.safe_dump(doc, sort_keys=False))
-    spec = load_spec(path)
+    spec = load_spec(starter_spec_without_tests(tmp_path, "HighErrorRate"))
     promtool = require_tool("promtool")
     errors = [a.expr for a in spec.alerts if a.name == "HighErrorRate"]
     with running_service(spec, faults=True, tick=TICK) as url, httpx.Client(base_url=url, timeout=10) as client:
