@@ -97,3 +97,8 @@ def require_serve_extra(command: str) -> None:
         typer.echo(f"stackgen {command} needs the web server ({', '.join(missing)} not installed): "
                    "pip install 'stackgen[serve]'", err=True)
         raise typer.Exit(3)
+
+
+def counted(number: int, noun: str) -> str:
+    """'1 dashboard', '2 dashboards': a count and a noun that agrees with it (nouns here take an s)."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
