@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from support.cli import cli_runner
 
 # Cache bytecode even where PYTHONDONTWRITEBYTECODE is set: every run, each worker would otherwise rewrite the
@@ -19,6 +20,7 @@ from support.cli import cli_runner
 sys.dont_write_bytecode = False
 
 from stackgen.cli.app import app  # noqa: E402 (after the bytecode setting above)
+from stackgen.cli.init import render_starter_spec  # noqa: E402
 from stackgen.spec.environments import base_of  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,3 +59,14 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     if not folder.exists():
         return {}
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def starter_spec_without_tests(folder: Path, alert: str) -> Path:
+    """`stackgen init`'s spec (system shop, service app on 8000) with one alert's unit tests removed, so its
+    fault must be read from its expression."""
+    doc = yaml.safe_load(render_starter_spec("shop", "app", 8000))
+    for rule in (a for g in doc["alert_groups"] for a in g["alerts"] if a["name"] == alert):
+        del rule["tests"]
+    path = folder / "stackgen.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return path

@@ -5,8 +5,11 @@ Library code raises `StackgenError`; this is the only place that prints one and 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
 import typer
@@ -97,3 +100,25 @@ def require_serve_extra(command: str) -> None:
         typer.echo(f"stackgen {command} needs the web server ({', '.join(missing)} not installed): "
                    "pip install 'stackgen[serve]'", err=True)
         raise typer.Exit(3)
+
+
+def counted(number: int, noun: str) -> str:
+    """'1 dashboard', '2 dashboards': a count and a noun that agrees with it (nouns here take an s)."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (`timeout`, a cancelled CI job) raised as KeyboardInterrupt, as Ctrl-C is, so that `finally`
+    blocks stop the processes a command started instead of leaving them running. A second SIGTERM is
+    ignored, so it cannot cut that cleanup short."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

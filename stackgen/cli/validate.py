@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from stackgen.cli.common import SPEC_DEFAULT_HELP, EnvOption, StrictOption, load_located, spec_path
+from stackgen.cli.common import SPEC_DEFAULT_HELP, EnvOption, StrictOption, counted, load_located, spec_path
 from stackgen.cli.report import Finding, SpecReport, render_github, render_json
 from stackgen.errors import SpecError, SpecIssue, StackgenError
 
@@ -55,8 +55,9 @@ def _validate_text(given: list[Optional[Path]], strict: bool, env: Optional[str]
             continue
         of = f" of {path}" if path != spec else ""
         name = f"{spec or model.file}" + (f" (environment {spec_env}{of})" if spec_env else "")
-        typer.echo(f"{name}: ok ({len(model.metrics)} metrics, {len(model.alerts)} alerts, "
-                   f"{len(model.recording_rules)} recording rules, {len(model.dashboards)} dashboards)")
+        counts = (counted(len(model.metrics), "metric"), counted(len(model.alerts), "alert"),
+                  counted(len(model.recording_rules), "recording rule"), counted(len(model.dashboards), "dashboard"))
+        typer.echo(f"{name}: ok ({', '.join(counts)})")
     if exit_code:
         raise typer.Exit(exit_code)
 

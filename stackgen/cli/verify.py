@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from stackgen.cli.common import EnvOption, SpecArg, StrictOption, guarded, load_linted
+from stackgen.cli.common import EnvOption, SpecArg, StrictOption, guarded, load_linted, sigterm_as_interrupt
 
 
 def verify_command(
@@ -47,7 +47,12 @@ def verify_command(
     if dropped:
         typer.echo(unrunnable_hint(dropped), err=True)
     options = VerifyOptions(binaries, factor=fast_factor if fast else 1, slack=slack)
-    result = guarded(lambda: verify(loaded, options, lambda line: typer.echo(line)))
+    try:
+        with sigterm_as_interrupt():
+            result = guarded(lambda: verify(loaded, options, lambda line: typer.echo(line)))
+    except KeyboardInterrupt:
+        typer.echo("verify interrupted; the stack it started is stopped", err=True)
+        raise typer.Exit(1) from None
     typer.echo("")
     typer.echo(table(result))
     if report is not None:

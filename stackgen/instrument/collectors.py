@@ -82,25 +82,39 @@ def _labels_are(names: list[str]) -> str:
     return f"label {quoted} is" if len(names) == 1 else f"labels {quoted} are"
 
 
-def _collector(declared: Declared, registry: CollectorRegistry) -> Any:
-    """One collector for a declared metric, named so that it exposes the declared name."""
-    metric = declared.metric
+class CounterNameError(ValueError):
+    """A counter whose name lacks `_total`: prometheus_client would expose it under another name."""
+
+
+def new_collector(metric: Metric, registry: CollectorRegistry) -> Any:
+    """One collector for a declared metric, named so that it exposes the declared name.
+
+    CounterNameError for a counter without `_total`; prometheus_client's ValueError for a name it refuses
+    or one the registry already holds. Its `labels()` speaks of the spec once `declared` is set on it.
+    """
     common: dict[str, Any] = {"documentation": metric.help, "labelnames": metric.labels, "registry": registry}
-    collector: _SpecLabels
     if metric.type == "counter":
         if not metric.name.endswith("_total"):
-            raise InstrumentError(str(declared.issue(
-                "name", f"prometheus_client exposes a counter as '<name>_total', so it cannot export '{metric.name}'",
-                f"rename it to '{metric.name}_total', as the Prometheus convention and `promtool check metrics` ask")))
-        collector = SpecCounter(metric.name[: -len("_total")], **common)
-    elif metric.type == "gauge":
-        collector = SpecGauge(metric.name, **common)
-    elif metric.type == "histogram":
+            raise CounterNameError(metric.name)
+        return SpecCounter(metric.name[: -len("_total")], **common)
+    if metric.type == "gauge":
+        return SpecGauge(metric.name, **common)
+    if metric.type == "histogram":
         if metric.buckets:
             common["buckets"] = metric.buckets
-        collector = SpecHistogram(metric.name, **common)
-    else:
-        collector = SpecSummary(metric.name, **common)
+        return SpecHistogram(metric.name, **common)
+    return SpecSummary(metric.name, **common)
+
+
+def _collector(declared: Declared, registry: CollectorRegistry) -> Any:
+    metric = declared.metric
+    try:
+        collector = new_collector(metric, registry)
+    except CounterNameError:
+        raise InstrumentError(str(declared.issue(
+            "name", f"prometheus_client exposes a counter as '<name>_total', so it cannot export '{metric.name}'",
+            f"rename it to '{metric.name}_total', as the Prometheus convention and `promtool check metrics` ask"))) \
+            from None
     collector.declared = declared
     return collector
 

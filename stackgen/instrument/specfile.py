@@ -24,7 +24,7 @@ class InstrumentError(StackgenError, ValueError):
     exit_code = 2
 
 
-def served_metrics(spec: Spec, service: str) -> tuple[Metric, ...]:
+def served_metrics(spec: Spec, service: str | None) -> tuple[Metric, ...]:
     """The metrics one service exports: those bound to it, and those bound to no service."""
     return tuple(m for m in spec.metrics if m.service in (None, service))
 

@@ -8,13 +8,12 @@ scaled with the SLO window like the factors are, so each case sits between the s
 
 from __future__ import annotations
 
-import re
-
 import promql_parser as pp
 
 from stackgen import promql
 from stackgen.model import AlertTest
 from stackgen.process.fast import seconds
+from stackgen.process.matcher_values import Matcher, candidates, satisfies, selector_matchers
 from stackgen.process.slo_model import (
     PAGE_WINDOWS,
     SLO,
@@ -29,9 +28,6 @@ EVENTS_PER_MINUTE = 1000
 SAMPLE_INTERVAL = "1m"  # the cases' counters step once a minute; promtool evaluates the SLO cases as often
 PAGE_MULTIPLE = 15  # over 14.4 (page, 1h) at 30d
 TICKET_MULTIPLE = 2  # over 1 (ticket, 3d), under 3 (ticket, 1d) and 6 (page, 6h) at 30d
-_GENERIC_VALUES = ("", "500", "200", "error", "ok", "true", "false", "x")
-
-Matcher = tuple[str, str, str]  # label, op (Equal, NotEqual, Re, NotRe), value
 
 
 class SLITestError(ValueError):
@@ -50,30 +46,11 @@ def _selector(query: str) -> tuple[str, list[Matcher]]:
     if len(found) != 1:
         raise SLITestError(f"'{query}' selects {len(found)} series selectors, not one")
     node = found[0]
-    matchers = [(m.name, str(m.op).rsplit(".", 1)[-1], m.value) for m in node.matchers.matchers]
+    matchers = selector_matchers(node)
     name = node.name or next((v for n, op, v in matchers if n == "__name__" and op == "Equal"), "")
     if not name:
         raise SLITestError(f"'{query}' selects no metric by name")
     return name, [m for m in matchers if m[0] != "__name__"]
-
-
-def _satisfies(value: str, op: str, pattern: str) -> bool:
-    if op in ("Equal", "NotEqual"):
-        return (value == pattern) == (op == "Equal")
-    try:
-        matched = re.fullmatch(pattern, value) is not None  # Prometheus anchors its regexes
-    except re.error:
-        matched = False
-    return matched == (op == "Re")
-
-
-def _candidates(matchers: list[Matcher]) -> list[str]:
-    """Values worth trying for one label: the matchers' own words ("5.." -> "500"), then common values."""
-    out: list[str] = []
-    for _, _, pattern in matchers:
-        for part in [pattern, *pattern.strip("()^$").split("|")]:
-            out += [re.sub(r"\[[^\]]*\]|\.", "0", part), part]
-    return [*out, *_GENERIC_VALUES]
 
 
 def _labels(required: list[Matcher], excluded: list[Matcher] | None = None) -> dict[str, str]:
@@ -83,8 +60,8 @@ def _labels(required: list[Matcher], excluded: list[Matcher] | None = None) -> d
 
     def pick(name: str, avoid: list[Matcher]) -> str | None:
         own = [m for m in required if m[0] == name]
-        return next((v for v in _candidates(own + avoid) if all(_satisfies(v, op, p) for _, op, p in own)
-                     and not (avoid and all(_satisfies(v, op, p) for _, op, p in avoid))), None)
+        return next((v for v in candidates(own + avoid) if all(satisfies(v, op, p) for _, op, p in own)
+                     and not (avoid and all(satisfies(v, op, p) for _, op, p in avoid))), None)
 
     labels = {}
     for name in names:

@@ -35,8 +35,10 @@ def _relabelings(job: str, labels: dict[str, str]) -> list[dict]:
 
 
 def _endpoint(spec: Spec, job: str, labels: dict[str, str], path: str = "/metrics", scheme: str = "http",
-              interval: str | None = None) -> dict:
+              interval: str | None = None, params: dict[str, tuple[str, ...]] | None = None) -> dict:
     endpoint: dict[str, Any] = {"port": settings_of(spec).port_name, "path": path, "scheme": scheme}
+    if params:  # a blackbox exporter's module and target, as prometheus.yml's `params` for the other targets
+        endpoint["params"] = {name: list(values) for name, values in sorted(params.items())}
     if interval:
         endpoint["interval"] = interval
     endpoint["relabelings"] = _relabelings(job, labels)
@@ -61,7 +63,8 @@ def render_service_monitor(spec: Spec, service: Service) -> dict:
 
 
 def render_exporter_monitor(spec: Spec, exporter: Exporter) -> dict:
-    return _monitor(spec, exporter.name, _endpoint(spec, exporter.name, {}))
+    return _monitor(spec, exporter.name, _endpoint(spec, exporter.name, {}, exporter.metrics_path,
+                                                   interval=exporter.scrape_interval, params=exporter.params))
 
 
 def render_monitors(spec: Spec) -> list[dict]:

@@ -3,7 +3,9 @@
 Two shapes are understood, the common ones: a gauge over a threshold (`max by (queue) (queue_depth) > 1000`:
 drive the gauge's baseline series to twice the threshold) and a ratio of counter rates under 1 over a
 threshold (`rate(jobs_total{outcome="failed"}[5m]) / rate(jobs_total[5m]) > 0.1`, directly or through a
-recording rule: drive the numerator's series alone, so the ratio is 1). Anything else is left unsupported.
+recording rule: drive the numerator's series alone, so the ratio is 1). The driven series are those the
+selector's matchers keep, `=~`, `!=` and `!~` included: a numerator on `status=~"5.."` drives a 5xx series
+even where the healthy service answers only 200. Anything else is left unsupported.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 import promql_parser
 
 from stackgen.model import Spec
+from stackgen.process.matcher_values import Matcher, candidates, satisfies, selector_matchers
 from stackgen.promql import PromQLSyntaxError, parse
 from stackgen.service.baseline import baseline_series
 from stackgen.service.drive import Drive
@@ -82,10 +85,21 @@ def _rate_selector(spec: Spec, node: Any) -> Any:
 
 
 def _matching(spec: Spec, selector: Any, values: dict[str, dict[str, tuple[str, ...]]]) -> list[Any]:
-    """The baseline series of the selected metric that its `label="value"` matchers keep."""
+    """The baseline series of the selected metric that its matchers keep. A label whose baseline values the
+    matchers all refuse (`status=~"5.."` on a service that only answers 200) takes a value made to pass them:
+    the fault's series are new ones, the failures a healthy service never has."""
     metric = spec.metric(selector.name)
     assert metric is not None
-    wanted = {m.name: m.value for m in selector.matchers.matchers if str(m.op).endswith(".Equal")}
-    own = {**values, metric.name: {label: ((wanted[label],) if label in wanted else vals)
-                                   for label, vals in values[metric.name].items()}}
-    return baseline_series(spec, metric, own)
+    matchers = selector_matchers(selector)
+    own = {label: _passing([m for m in matchers if m[0] == label], vals)
+           for label, vals in values[metric.name].items()}
+    return baseline_series(spec, metric, {**values, metric.name: own})
+
+
+def _passing(matchers: list[Matcher], values: tuple[str, ...]) -> tuple[str, ...]:
+    """The values every matcher keeps, else one made from the matchers (a non-empty one first), else none."""
+    kept = tuple(v for v in values if all(satisfies(v, op, p) for _, op, p in matchers))
+    if kept:
+        return kept
+    made = sorted(candidates(matchers), key=lambda v: v == "")
+    return next(((v,) for v in made if all(satisfies(v, op, p) for _, op, p in matchers)), ())

@@ -5,6 +5,10 @@ not declare, or declares with another type or other labels, comes back as `NULL_
 nothing: the components run against any spec and drive only what it declares. A declared metric that no
 component claims is driven by the baseline (`stackgen.service.driver`), so the exposition always holds
 every declared metric and nothing else.
+
+The collectors are the ones `stackgen.instrument` builds for an application's own code (`new_collector`);
+what this registry adds is the demo's: claims, the baseline's share, held gauge levels and an exposition
+without `_created` series.
 """
 
 from __future__ import annotations
@@ -12,12 +16,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Summary
+from prometheus_client import CollectorRegistry
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.samples import Sample
 
 from stackgen.errors import StackgenError
-from stackgen.model import Metric, Spec
+from stackgen.instrument.collectors import NULL_METRIC, CounterNameError, new_collector
+from stackgen.instrument.specfile import served_metrics as served_metrics  # the service picks its metrics so too
+from stackgen.model import Metric
 
 LabelKey = tuple[tuple[str, str], ...]
 EXPOSITION_CONTENT_TYPE = CONTENT_TYPE_LATEST
@@ -31,59 +37,15 @@ class ServiceError(StackgenError):
     exit_code = 2
 
 
-class _NullMetric:
-    """Stands in for a metric the spec does not declare: every update is a no-op."""
-
-    def labels(self, *args: Any, **kwargs: Any) -> _NullMetric:
-        return self
-
-    def inc(self, amount: float = 1) -> None:
-        pass
-
-    def dec(self, amount: float = 1) -> None:
-        pass
-
-    def set(self, value: float) -> None:
-        pass
-
-    def observe(self, value: float) -> None:
-        pass
-
-    def set_function(self, function: Any) -> None:
-        pass
-
-    def remove(self, *labelvalues: str) -> None:
-        pass
-
-    def __bool__(self) -> bool:
-        return False
-
-
-NULL_METRIC: Any = _NullMetric()
-
-
 def _client_metric(metric: Metric, registry: CollectorRegistry) -> Any:
     """One prometheus_client metric for a declared metric, named so that it exposes the declared name."""
-    common: dict[str, Any] = {"documentation": metric.help, "labelnames": metric.labels, "registry": registry}
-    if metric.type == "counter":
-        if not metric.name.endswith("_total"):
-            raise ServiceError(
-                f"{metric.name}: prometheus_client exposes a counter as '<name>_total', so it cannot export "
-                f"counter '{metric.name}' under that name (rename it to '{metric.name}_total', the Prometheus "
-                "convention that `promtool check metrics` also asks for)")
-        return Counter(metric.name[: -len("_total")], **common)
-    if metric.type == "gauge":
-        return Gauge(metric.name, **common)
-    if metric.type == "histogram":
-        if metric.buckets:
-            return Histogram(metric.name, buckets=metric.buckets, **common)
-        return Histogram(metric.name, **common)
-    return Summary(metric.name, **common)
-
-
-def served_metrics(spec: Spec, service: str | None) -> tuple[Metric, ...]:
-    """The metrics one service exports: those bound to it, and those bound to no service."""
-    return tuple(m for m in spec.metrics if m.service in (None, service))
+    try:
+        return new_collector(metric, registry)
+    except CounterNameError:
+        raise ServiceError(
+            f"{metric.name}: prometheus_client exposes a counter as '<name>_total', so it cannot export "
+            f"counter '{metric.name}' under that name (rename it to '{metric.name}_total', the Prometheus "
+            "convention that `promtool check metrics` also asks for)") from None
 
 
 class _WithoutCreated:

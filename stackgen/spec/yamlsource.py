@@ -81,30 +81,63 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
+def _paths(text: str) -> Iterator[tuple[yaml.NodeEvent, Path, int]]:
+    """Each value's parser event, its spec path and how many collections enclose it. The parser keeps its
+    own stack, so this is safe at any depth; a syntax error ends it with yaml.YAMLError."""
+    stack: list[list] = []  # one frame per open collection: [kind, current key or index, next is a key]
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            stack.pop()
+        elif isinstance(event, yaml.NodeEvent):
+            frame = stack[-1] if stack else None
+            if frame and frame[0] == "seq":
+                frame[1] += 1
+            elif frame and frame[2]:
+                frame[1] = event.value if isinstance(event, yaml.ScalarEvent) else "?"
+            yield event, tuple(f[1] for f in stack if f[1] is not None), len(stack)
+            if frame and frame[0] == "map":
+                frame[2] = not frame[2]
+            if isinstance(event, yaml.MappingStartEvent):
+                stack.append(["map", None, True])
+            elif isinstance(event, yaml.SequenceStartEvent):
+                stack.append(["seq", -1, False])
+
+
 def _path_near(text: str) -> Path:
     """The spec path of the last value the parser read in `text`: where a syntax error is, near enough."""
-    stack: list[list] = []  # one frame per open collection: [kind, current key or index, next is a key]
     last: Path = ()
     try:
-        for event in yaml.parse(text, Loader=_LOADER):
-            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                stack.pop()
-            elif isinstance(event, yaml.NodeEvent):
-                frame = stack[-1] if stack else None
-                if frame and frame[0] == "seq":
-                    frame[1] += 1
-                elif frame and frame[2]:
-                    frame[1] = event.value if isinstance(event, yaml.ScalarEvent) else "?"
-                last = tuple(f[1] for f in stack if f[1] is not None)
-                if frame and frame[0] == "map":
-                    frame[2] = not frame[2]
-                if isinstance(event, yaml.MappingStartEvent):
-                    stack.append(["map", None, True])
-                elif isinstance(event, yaml.SequenceStartEvent):
-                    stack.append(["seq", -1, False])
+        for _, path, _ in _paths(text):
+            last = path
     except yaml.YAMLError:
         pass
     return last
+
+
+def _composing_may_overflow() -> bool:
+    """Whether composing could nest as deep as the text does: the pure-Python composer recurses once per
+    level (a RecursionError, which has no line), and libyaml before 0.2.5 sets no cap of its own (composing
+    200,000 levels killed the interpreter)."""
+    if _LOADER is yaml.SafeLoader:
+        return True
+    from yaml import _yaml
+
+    return tuple(_yaml.get_version()) < (0, 2, 5)
+
+
+def _refuse_deep_nesting(text: str, file: str) -> None:
+    """Refuse a value nested deeper than MAX_DEPTH before composing, at its line."""
+    try:
+        for event, path, depth in _paths(text):
+            if depth > MAX_DEPTH:
+                raise _too_deep(file, event.start_mark.line + 1 if event.start_mark else None, path)
+    except yaml.YAMLError:
+        return  # a syntax error: composing reports it, at its line
+
+
+def _too_deep(file: str, line: int | None, path: Path) -> SpecError:
+    return _fail(file, line, f"nesting is deeper than {MAX_DEPTH} levels",
+                 "a spec never needs this depth; check the indentation and brackets", path)
 
 
 def _syntax_hint(text: str, line: int | None, problem: str) -> str:
@@ -129,6 +162,8 @@ def parse_yaml(text_bytes: bytes, file: str) -> Source:
             from None
     if not text.strip():
         raise _fail(file, 1, "the spec is empty", "start from `stackgen init`")
+    if _composing_may_overflow():
+        _refuse_deep_nesting(text, file)
     try:
         with _collector_paused():
             node = yaml.compose(text, Loader=_LOADER)
@@ -189,8 +224,7 @@ class _Builder:
         else:
             self.seen.add(id(node))
         if depth > MAX_DEPTH:
-            raise _fail(self.source.file, line, f"nesting is deeper than {MAX_DEPTH} levels",
-                        "a spec never needs this depth; check the indentation", path)
+            raise _too_deep(self.source.file, line, path)
         self.source.lines.setdefault(path, line)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path, line)

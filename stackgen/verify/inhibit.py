@@ -80,7 +80,7 @@ def _prove_pair(stack: LiveStack, rule: InhibitRule, source: AlertPlan, target: 
         for switch in switches:
             switch.set(True)
         progress(f"inhibition: {source.name} with {target.name}")
-        limit = stack.slack * 2
+        limit = max(stack.longest_for(source.name), stack.longest_for(target.name)) + stack.slack * 2
         waited(f"{source.name} delivered", lambda: stack.delivered(source.name, "firing", since), limit)
         waited(f"{target.name} firing in Prometheus", lambda: stack.prom_alerts(target.name, "firing"), limit)
         states = waited(f"{target.name} in Alertmanager", lambda: stack.am_alerts(target.name), stack.slack)

@@ -84,6 +84,9 @@ def start_stack(loaded: Loaded, options: VerifyOptions, workdir: Path, progress:
             if "already in use" not in str(exc) or attempt == START_ATTEMPTS:
                 raise
             progress("a port was taken meanwhile; starting again on other ports")
+        except BaseException:  # interrupted while starting: what did start must not outlive the run
+            stack.stop()
+            raise
     raise AssertionError("unreachable: START_ATTEMPTS is at least 1")
 
 
@@ -139,11 +142,14 @@ def prove_alerts(live: LiveStack, model: Spec, plans: list[AlertPlan], progress:
     groups = waves(model, runnable)
     for number, wave in enumerate(groups, 1):
         progress(f"wave {number} of {len(groups)}: {', '.join(p.name for p in wave)}")
-        with ThreadPoolExecutor(max_workers=len(wave)) as pool:
+        pool = ThreadPoolExecutor(max_workers=len(wave))
+        try:
             for result in pool.map(lambda p: prove(live, p, progress), wave):
                 results[result.alert] = result
                 if result.status == FAILED:
                     progress(f"{result.alert}: FAILED: {result.detail}")
+        finally:  # interrupted, the stack stops now: proofs still waiting on it then end at once
+            pool.shutdown(wait=False, cancel_futures=True)
     return {p.name: results[p.name] for p in plans}
 
 
@@ -172,7 +178,7 @@ def verify(loaded: Loaded, options: VerifyOptions, progress: Progress = lambda l
             prometheus, alertmanager, sink = (f"http://{HOST}:{ports[k]}" for k in STACK_PORTS)
             services = {s.name: f"http://{HOST}:{s.port}" for s in model.services}
             live = LiveStack(prometheus, alertmanager, sink, services, stack,
-                             amtool_routes(model, Path(tmp) / "routes"), options.slack)
+                             amtool_routes(model, Path(tmp) / "routes"), options.slack, model)
             problems = wait_healthy(live, model, options.slack)
             progress("stack healthy: every target up, every rule evaluated" if not problems else
                      "stack NOT healthy: " + "; ".join(problems))

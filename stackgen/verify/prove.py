@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stackgen.local.runner import Component, LocalStack
+from stackgen.model import Spec
 from stackgen.process.fast import seconds
 from stackgen.service.alert_faults import STOP_TARGET
 from stackgen.verify.http import get_json, poll, post_json
@@ -38,9 +39,20 @@ class LiveStack:
     runner: LocalStack
     routes: Callable[[dict[str, str]], list[str]]  # labels -> receivers, by Alertmanager's own routing
     slack: float  # seconds added to every wait: the fast clock's timers are short, a loaded machine is slow
+    model: Spec  # the spec the stack runs: --fast divided the spec's `for`, windows and timers
 
     def component(self, name: str) -> Component | None:
         return next((c for c in self.runner.components if c.name == name), None)
+
+    def longest_for(self, name: str) -> float:
+        """Seconds an alert's slowest rule holds before it fires, as the running stack has it: the spec as
+        written says `for: 5m` where --fast runs 5 s."""
+        return max((seconds(a.for_) for a in self.model.alerts if a.name == name and a.for_), default=0.0)
+
+    def longest_keep_firing(self, name: str) -> float:
+        """Seconds an alert's rules keep firing after their expression stops holding, as the stack runs them."""
+        return max((seconds(a.keep_firing_for) for a in self.model.alerts
+                    if a.name == name and a.keep_firing_for), default=0.0)
 
     def prom_alerts(self, name: str, state: str | None = None) -> list[dict[str, Any]]:
         alerts = get_json(f"{self.prometheus}/api/v1/alerts")["data"]["alerts"]
@@ -105,7 +117,7 @@ def prove(stack: LiveStack, plan: AlertPlan, progress: Callable[[str], None]) ->
         switch = Switch(stack, plan)
     except ProofFailed as exc:
         return AlertResult(name, FAILED, how, detail=str(exc))
-    longest_for = max(seconds(r.for_) if r.for_ else 0.0 for r in plan.rules)
+    longest_for = stack.longest_for(name)
     fired_after: float | None = None
     delivered: set[str] = set()
     expected: set[str] = set()
@@ -170,7 +182,7 @@ def _resolve(stack: LiveStack, plan: AlertPlan, switch: Switch, result: AlertRes
     try:
         switch.set(False)
         waited(f"{name} resolved at {', '.join(result.delivered_to)}", lambda: set(result.delivered_to) <= {
-            r for r, _ in stack.delivered(name, "resolved", since)}, 2 * stack.slack)
+            r for r, _ in stack.delivered(name, "resolved", since)}, stack.longest_keep_firing(name) + 2 * stack.slack)
         waited(f"{name} gone from Prometheus", lambda: not stack.prom_alerts(name), stack.slack)
     except (ProofFailed, OSError, ValueError, KeyError) as exc:
         return AlertResult(**{**result.__dict__, "status": FAILED, "detail": str(exc)})

@@ -7,13 +7,16 @@ Each run starts its own stack on reserved loopback ports and stops it; the subpr
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import threading
+import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import EMBEDDED_SPEC, ROOT, SPECS, require_tool
+from conftest import EMBEDDED_SPEC, ROOT, SPECS, require_tool, starter_spec_without_tests
 
 RUN_TIMEOUT = 600  # seconds: a loaded machine slows every wait; verify bounds its own waits well inside this
 EXAMPLES = [None, *(p for p in SPECS if p != EMBEDDED_SPEC)]  # None: the embedded default, as users run it
@@ -61,3 +64,41 @@ def test_an_alert_that_cannot_fire_and_is_not_marked_fails_verify_with_a_clear_l
             "`verify: {skip: <reason>}` in the spec") in run.stdout
     assert "saturated.yaml: NOT verified: 0 alerts proven, 0 marked not provable, 1 failed" in run.stdout
     assert '<failure message="cannot fire: no firing unit test' in (tmp_path / "report.xml").read_text()
+
+
+def test_the_starter_spec_without_alert_tests_is_proven_from_its_expressions_on_the_fast_clock(tmp_path):
+    # HighErrorRate's ratio of recording rules over status=~"5.." has no case to derive its fault from, and
+    # its `for: 5m` runs as 5 s: the proof waits for the clock the stack runs, not the spec as written.
+    spec = starter_spec_without_tests(tmp_path, "HighErrorRate")
+    run = run_verify(spec, tmp_path / "report.json")
+    assert run.returncode == 0, run.stdout + run.stderr
+    alerts = {a["alert"]: a for a in json.loads((tmp_path / "report.json").read_text())["alerts"]}
+    assert alerts["HighErrorRate"]["status"] == "proven", alerts["HighErrorRate"]
+    assert alerts["HighErrorRate"]["fired_after"] < 60, "fired later than 5 s of `for` plus a minute of slack"
+
+
+def test_verify_ended_by_sigterm_stops_the_stack_it_started(tmp_path):
+    # `timeout` and a cancelled CI job send SIGTERM: the stack's processes must not outlive the run.
+    for tool in ("prometheus", "prometheus-alertmanager", "amtool"):
+        require_tool(tool)
+    spec = starter_spec_without_tests(tmp_path, "HighErrorRate")
+    run = subprocess.Popen([sys.executable, "-m", "stackgen", "verify", str(spec)], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    watchdog = threading.Timer(RUN_TIMEOUT, run.kill)
+    watchdog.start()
+    try:
+        urls = []
+        for line in run.stdout or ():
+            urls += [line.split()[-1]] if line.startswith("ready ") else []
+            if ": fault on" in line:  # a proof is waiting on the stack in a worker thread
+                break
+        run.send_signal(signal.SIGTERM)
+        _, err = run.communicate(timeout=30)
+    finally:
+        watchdog.cancel()
+        run.kill()
+    assert (run.returncode, err.splitlines()[-1:]) == (1, ["verify interrupted; the stack it started is stopped"])
+    assert len(urls) == 4  # the service, the notification sink, Alertmanager and Prometheus
+    for url in urls:
+        with pytest.raises(OSError):
+            urllib.request.urlopen(url, timeout=2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from conftest import SPECS, require_tool
+from conftest import SPECS, require_tool, starter_spec_without_tests
 from support.service import OTHER_SPEC, holding_expressions, running_service, samples, scrape_series, total, wait_until
 
 from stackgen.service.alert_faults import DRIVE, STOP_TARGET, alert_faults
@@ -118,19 +118,35 @@ def test_up_alerts_are_left_to_whoever_runs_the_stack_with_the_job_to_stop(serve
             assert response.json()["error"].startswith(f"alert {name} cannot be switched here: stop the scrape target")
 
 
+def assert_driven_from_its_expression(client: httpx.Client, spec, job: str, alert: str, tmp_path) -> None:
+    """The alert's expression holds over the service's scrapes once, and only once, its fault is on; the fault
+    read from the expression, the alert having no firing test."""
+    promtool = require_tool("promtool")
+    exprs = [a.expr for a in spec.alerts if a.name == alert]
+
+    def holding() -> set[str]:
+        return holding_expressions(promtool, spec, job, exprs, scrape_series(client, SCRAPES, EVERY), EVERY, tmp_path)
+
+    assert holding() == set()
+    switched = client.post("/admin/faults", json={"alert": alert, "active": True}).json()
+    assert switched["from_test"] == "(from the expression)"
+    assert holding() == set(exprs)
+
+
 def test_a_taskq_alert_without_a_firing_test_is_driven_from_its_expression_on_the_service_that_exports_it(tmp_path):
     spec = load_spec(next(p for p in SPECS if p.name == "taskq.yaml"))
-    promtool = require_tool("promtool")
-    failure = [a.expr for a in spec.alerts if a.name == "JobFailureRate"]
     with running_service(spec, "worker", faults=True, tick=TICK) as url, \
             httpx.Client(base_url=url, timeout=10) as client:
-        assert holding_expressions(promtool, spec, "worker", failure, scrape_series(client, SCRAPES, EVERY),
-                                   EVERY, tmp_path) == set()
-        switched = client.post("/admin/faults", json={"alert": "JobFailureRate", "active": True}).json()
-        assert switched["from_test"] == "(from the expression)"
-        assert holding_expressions(promtool, spec, "worker", failure, scrape_series(client, SCRAPES, EVERY),
-                                   EVERY, tmp_path) == set(failure)
+        assert_driven_from_its_expression(client, spec, "worker", "JobFailureRate", tmp_path)
         stale = client.post("/admin/faults", json={"alert": "StaleJobs", "active": True})
         assert (stale.status_code, stale.json()["error"]) == (
             409, "alert StaleJobs cannot be switched here: this service does not export queue_oldest_job_age_seconds "
                  "(services: api)")
+
+
+def test_the_starter_error_ratio_alert_without_tests_is_driven_on_the_5xx_series_its_rule_selects(tmp_path):
+    # `stackgen init`'s HighErrorRate reads a recording rule over `status=~"5.."`; the healthy service only
+    # answers 200, so the fault's series must be new ones that the regex selects.
+    spec = load_spec(starter_spec_without_tests(tmp_path, "HighErrorRate"))
+    with running_service(spec, faults=True, tick=TICK) as url, httpx.Client(base_url=url, timeout=10) as client:
+        assert_driven_from_its_expression(client, spec, "app", "HighErrorRate", tmp_path)

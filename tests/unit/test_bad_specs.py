@@ -629,3 +629,46 @@ def test_every_interface_is_accepted_when_the_spec_acknowledges_it():
                             "  accept_unauthenticated_exposure: true\n")
     spec = check_source(parse_yaml(text.encode(), "patronus.yaml"))
     assert spec.stack.bind_address == "::"
+
+
+
+def deeply_nested(levels: int) -> str:
+    return "apiVersion: stackgen/v1\nsystem: " + "[" * levels + "]" * levels + "\n"
+
+
+CAPPED = "system: invalid YAML: exceeded maximum nesting depth (a spec never needs this depth; check the brackets)"
+REFUSED = "system" + "[0]" * 64 + ": nesting is deeper than 64 levels (a spec never needs this depth; check the " \
+    "indentation and brackets)"
+
+
+@pytest.mark.parametrize(("case", "loader", "expected"), [
+    ("libyaml 0.2.5 or later stops it at its own cap of 1000 levels", "CSafeLoader", CAPPED),
+    ("the pure-Python parser, which nests on the call stack, refuses it at the 65th level", "SafeLoader", REFUSED),
+])
+def test_nesting_10000_deep_is_refused_at_its_line_whatever_parses_the_yaml(case, loader, expected, cli, tmp_path,
+                                                                            monkeypatch):
+    import yaml
+
+    from stackgen.spec import yamlsource
+
+    monkeypatch.setattr(yamlsource, "_LOADER", getattr(yaml, loader))
+    spec = tmp_path / "deep.yaml"
+    spec.write_text(deeply_nested(10_000))
+    result = cli("validate", spec)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"{spec}:2: {expected}\n")
+
+
+def test_a_libyaml_without_a_nesting_cap_never_composes_a_spec_nested_too_deep(cli, tmp_path, monkeypatch):
+    """libyaml before 0.2.5 composes as deep as the text goes, on the C stack: the spec is refused first."""
+    import yaml
+    from yaml import _yaml
+
+    def compose(*args, **kwargs):
+        raise AssertionError("composed a spec nested deeper than the limit")
+
+    monkeypatch.setattr(_yaml, "get_version", lambda: (0, 2, 2))
+    monkeypatch.setattr(yaml, "compose", compose)
+    spec = tmp_path / "deep.yaml"
+    spec.write_text(deeply_nested(500))  # under the cap of the libyaml installed here, which would stop it first
+    result = cli("validate", spec)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"{spec}:2: {REFUSED}\n")

@@ -10,8 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from stackgen import __version__
+from stackgen.cli.init import render_starter_spec
 
 STACKGEN = str(Path(sys.executable).parent / "stackgen")
 COMMANDS = ["generate", "validate", "test", "up", "serve", "init", "schema", "codegen"]
@@ -118,6 +120,27 @@ def test_validate_json_on_a_good_spec_is_ok_with_no_issues(tmp_path):
     result = stackgen("validate", "--format", "json", cwd=tmp_path)
     assert result.returncode == 0
     assert json.loads(result.stdout) == {"ok": True, "specs": [{"file": "stackgen.yaml", "ok": True}], "issues": []}
+
+
+def _one_of_each(doc: dict) -> dict:
+    """The starter spec cut to one metric, one alert and one recording rule, without dashboards."""
+    doc["metrics"], doc["recording_rules"] = doc["metrics"][:1], doc["recording_rules"][:1]
+    doc["alert_groups"][0]["alerts"] = doc["alert_groups"][0]["alerts"][:1]
+    del doc["dashboards"]
+    return doc
+
+
+@pytest.mark.parametrize(("case", "edit", "summary"), [
+    ("the starter spec counts its one dashboard in the singular", lambda doc: doc,
+     "2 metrics, 3 alerts, 2 recording rules, 1 dashboard"),
+    ("one of each reads singular, none reads plural", _one_of_each,
+     "1 metric, 1 alert, 1 recording rule, 0 dashboards"),
+])
+def test_validate_says_what_it_counted_in_words_that_agree_with_the_count(case, edit, summary, cli, tmp_path):
+    doc = edit(yaml.safe_load(render_starter_spec("shop", "app", 8000)))
+    (tmp_path / "shop.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
+    result = cli("validate", tmp_path / "shop.yaml")
+    assert (result.exit_code, result.stdout) == (0, f"{tmp_path / 'shop.yaml'}: ok ({summary})\n"), result.output
 
 
 def test_validate_github_prints_one_annotation_per_issue_at_its_line(tmp_path):

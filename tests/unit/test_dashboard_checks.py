@@ -112,7 +112,7 @@ def test_the_base_spec_of_these_cases_is_valid(cli, tmp_path):
     spec.write_text(yaml.safe_dump(BASE, sort_keys=False))
     result = cli("validate", spec)
     assert result.exit_code == 0, result.output
-    assert "1 dashboards" in result.stdout
+    assert "1 dashboard)" in result.stdout
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

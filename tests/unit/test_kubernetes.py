@@ -19,6 +19,7 @@ from stackgen.errors import SpecError
 from stackgen.model import Spec
 from stackgen.pipeline import render_stack
 from stackgen.render.kubernetes import KUSTOMIZATION, MANIFESTS_DIR, check_kubernetes_names
+from stackgen.render.prometheus import render_prometheus_config
 from stackgen.targets.registry import get_target
 
 KUBERNETES = get_target("kubernetes")
@@ -262,3 +263,44 @@ def test_bad_kubernetes_settings_are_located_errors(settings, path, tmp_path):
     with pytest.raises(SpecError) as caught:
         generated_spec(spec_path)
     assert f"taskq.yaml:15: {path}:" in str(caught.value)
+
+
+PROBING = """\
+apiVersion: stackgen/v1
+system: {name: shop}
+settings:
+  kubernetes: {monitor: MONITOR}
+services: [{name: web, port: 8080, demo: true}]
+exporters:
+  - {kind: blackbox, scrape_interval: 30s, params: {target: ['https://shop.example.org/health'], module: [http_2xx]}}
+  - {kind: node}
+alert_groups:
+  - name: probes
+    alerts:
+      - {name: ProbeFails, expr: probe_success == 0, severity: warning, summary: The shop does not answer}
+routing:
+  receiver: team
+  receivers: [{name: team, webhook: {url: "http://hooks.internal/alerts"}}]
+"""
+
+
+@pytest.mark.parametrize(("monitor", "endpoints"), [("ServiceMonitor", "endpoints"),
+                                                    ("PodMonitor", "podMetricsEndpoints")])
+def test_an_exporter_monitor_scrapes_its_path_with_its_parameters_and_interval_as_prometheus_yml_does(
+        monitor, endpoints, tmp_path):
+    path = tmp_path / "shop.yaml"
+    path.write_text(PROBING.replace("MONITOR", monitor))
+    spec = generated_spec(path)
+    rendered = objects(spec)
+    assert {p: object_problems(obj) for p, obj in rendered.items()} == {p: [] for p in rendered}
+    kind = monitor.lower()
+    blackbox = rendered[f"kubernetes/{kind}-shop-blackbox-exporter.yaml"]["spec"][endpoints][0]
+    node = rendered[f"kubernetes/{kind}-shop-node-exporter.yaml"]["spec"][endpoints][0]
+    assert {k: blackbox[k] for k in ("path", "params", "interval")} == {
+        "path": "/probe", "params": {"module": ["http_2xx"], "target": ["https://shop.example.org/health"]},
+        "interval": "30s"}
+    assert (node["path"], "params" in node, "interval" in node) == ("/metrics", False, False)
+    jobs = {j["job_name"]: j for j in render_prometheus_config(spec, get_target("compose"))["scrape_configs"]}
+    probe = jobs["blackbox-exporter"]
+    assert (probe["metrics_path"], probe["params"], probe["scrape_interval"]) == (
+        blackbox["path"], blackbox["params"], blackbox["interval"])
