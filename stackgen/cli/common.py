@@ -102,11 +102,6 @@ def require_serve_extra(command: str) -> None:
         raise typer.Exit(3)
 
 
-def counted(number: int, noun: str) -> str:
-    """'1 dashboard', '2 dashboards': a count and a noun that agrees with it (nouns here take an s)."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
 @contextmanager
 def sigterm_as_interrupt() -> Iterator[None]:
     """SIGTERM (`timeout`, a cancelled CI job) raised as KeyboardInterrupt, as Ctrl-C is, so that `finally`

@@ -8,9 +8,10 @@ from typing import Optional
 
 import typer
 
-from stackgen.cli.common import SPEC_DEFAULT_HELP, EnvOption, StrictOption, counted, load_located, spec_path
+from stackgen.cli.common import SPEC_DEFAULT_HELP, EnvOption, StrictOption, load_located, spec_path
 from stackgen.cli.report import Finding, SpecReport, render_github, render_json
 from stackgen.errors import SpecError, SpecIssue, StackgenError
+from stackgen.wording import counted
 
 FORMATS = ("text", "json", "github")
 

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from stackgen.errors import UsageError
+from stackgen.wording import counted
 
 PROVEN, SKIPPED, FAILED = "proven", "skipped", "failed"
 REPORT_FORMATS = (".json", ".xml")
@@ -98,8 +99,8 @@ def table(report: Report) -> str:
     lines += [f"problem: {problem}" for problem in report.problems]
     counts = {s: sum(r.status == s for r in report.alerts) for s in (PROVEN, SKIPPED, FAILED)}
     verdict = "verified" if report.ok else "NOT verified"
-    lines.append(f"{report.spec}: {verdict}: {counts[PROVEN]} alerts proven, {counts[SKIPPED]} marked not provable, "
-                 f"{counts[FAILED]} failed; {report.seconds:.0f} s")
+    lines.append(f"{report.spec}: {verdict}: {counted(counts[PROVEN], 'alert')} proven, {counts[SKIPPED]} marked not "
+                 f"provable, {counts[FAILED]} failed; {report.seconds:.0f} s")
     return "\n".join(lines)
 
 

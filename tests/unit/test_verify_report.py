@@ -33,14 +33,14 @@ WorkersSaturated  -              -                                              
 
 panels: 1 of 2 have data on the healthy baseline
   Overview / Errors: skipped: empty when healthy
-taskq.yaml: verified: 1 alerts proven, 1 marked not provable, 0 failed; 93 s"""
+taskq.yaml: verified: 1 alert proven, 1 marked not provable, 0 failed; 93 s"""
 
 
 def test_a_failed_alert_shows_what_failed_and_fails_the_run():
     text = table(report(PROVEN_ALERT, FAILED_ALERT))
     assert "StaleJobs  3.0            -  " in text
     assert "FAILED: StaleJobs delivered to team-slack did not happen within 60 s" in text
-    assert text.endswith("taskq.yaml: NOT verified: 1 alerts proven, 0 marked not provable, 1 failed; 93 s")
+    assert text.endswith("taskq.yaml: NOT verified: 1 alert proven, 0 marked not provable, 1 failed; 93 s")
     assert not report(PROVEN_ALERT, FAILED_ALERT).ok
 
 
