@@ -4,9 +4,10 @@ Each value type carries its JSON Schema constraints and, as a `Format`, the sent
 value looks like: the generated schema shows it to editors and error messages show it to people.
 """
 
+import functools
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -16,8 +17,10 @@ from pydantic import (
     PlainValidator,
     Strict,
     StringConstraints,
+    ValidatorFunctionWrapHandler,
     WithJsonSchema,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -36,13 +39,32 @@ class SpecModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", regex_engine="python-re",
                               defer_build=True)
 
-    @field_validator("*", mode="before")
+    # An optional key may be left out, but `key:` with nothing after it is a mistake, not "unset". A check on
+    # every field would cost a validator per field (~300) to build and a call per value to run; this one runs
+    # once per mapping and hands a mapping that holds a null to a twin of the model that checks each field.
+    @model_validator(mode="wrap")
     @classmethod
-    def _not_null(cls, value: Any) -> Any:
-        # An optional key may be left out, but `key:` with nothing after it is a mistake, not "unset".
-        if value is None:
-            raise PydanticCustomError("null_value", "a value is required")
-        return value
+    def _not_null(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        if type(data) is dict and None in data.values() and not cls._checks_nulls:
+            return _null_checking(cls).model_validate(data)  # raises the errors the model would with the check
+        return handler(data)
+
+    _checks_nulls: ClassVar[bool] = False
+
+
+def _refuse_null(cls: type[SpecModel], value: Any) -> Any:
+    if value is None:
+        raise PydanticCustomError("null_value", "a value is required")
+    return value
+
+
+@functools.cache
+def _null_checking(model: type[SpecModel]) -> type[SpecModel]:
+    """`model` with a null check before each field: only a mapping that holds a null is validated by it, so it
+    is built on the way to an error, and reports each null field (and every other problem) as the model would."""
+    checks = field_validator("*", mode="before")(classmethod(_refuse_null))
+    return type(model.__name__, (model,), {"__module__": model.__module__, "__qualname__": model.__qualname__,
+                                          "_checks_nulls": True, "_refuse_null": checks})
 
 
 def _number(value: Any) -> int | float:
