@@ -108,6 +108,43 @@ def _unique(items: tuple[Any, ...]) -> tuple[Any, ...]:
 UniqueLabelNames = Annotated[tuple[LabelName, ...], AfterValidator(_unique), Field(json_schema_extra={"uniqueItems": True})]
 
 
+def field_values(section: SpecModel, *, by_alias: bool = False, exclude_unset: bool = False,
+                 exclude_none: bool = False) -> dict[str, Any]:
+    """`section.model_dump(...)` of a section whose fields hold plain values (strings, numbers, tuples, mappings
+    of those), in field order: the same dict, without building a serializer for the model on the way."""
+    out: dict[str, Any] = {}
+    for name, info in type(section).model_fields.items():
+        value = getattr(section, name)
+        if (exclude_unset and name not in section.model_fields_set) or (exclude_none and value is None):
+            continue
+        if _holds_model(value):
+            raise TypeError(f"{type(section).__name__}.{name} holds a model: dump it with model_dump()")
+        out[(info.alias or name) if by_alias else name] = dict(value) if isinstance(value, dict) else value
+    return out
+
+
+def _holds_model(value: Any) -> bool:
+    if isinstance(value, (tuple, list)):
+        return any(_holds_model(v) for v in value)
+    if isinstance(value, dict):
+        return any(_holds_model(v) for v in value.values())
+    return isinstance(value, BaseModel)
+
+
+def section_defaults(model: type[SpecModel]) -> Any:
+    """The default_factory of a section the spec may leave out: `model` with every field at its default.
+
+    pydantic never validates a default, so `model()` would give the same object, but would first build the
+    model's own validator: a second time over the schema its parent's validator already holds. A model with a
+    validator of its own is refused here, as its defaults could then differ from what `model()` makes.
+    """
+    decorators = model.__pydantic_decorators__
+    own = [name for name in (*decorators.model_validators, *decorators.field_validators) if name != "_not_null"]
+    if own:
+        raise TypeError(f"{model.__name__} has validators ({', '.join(own)}): its defaults need model()")
+    return lambda: model.model_construct()
+
+
 def _no_default(schema: dict[str, Any]) -> None:
     schema.pop("default", None)
 
