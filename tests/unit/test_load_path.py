@@ -2,20 +2,30 @@
 
 The exporter catalog is read with libyaml, and the spec's models build their validators with pydantic's plugins
 off (as typer does for its own): the catalog's data must be what the pure-Python parser reads, and the
-environment must be left as it was found.
+environment must be left as it was found. The checks parse an expression once for its metric names and its
+selectors, and an SLO's test cases parse each of its queries once however many cases ask for it.
 """
 
 from __future__ import annotations
 
+import collections
 import os
 from importlib import resources
 
 import pytest
 import yaml
 
+from stackgen import promql
+from stackgen.process import slo_tests
 from stackgen.spec import exporter_catalog
-from stackgen.spec.structure import PLUGINS_VARIABLE, plugins_off
+from stackgen.spec.checks import check_spec
+from stackgen.spec.loader import default_spec_bytes, read_source
+from stackgen.spec.structure import PLUGINS_VARIABLE, parse_spec, plugins_off
 from stackgen.spec.v1.exporters import CATALOG_KINDS
+
+
+def source_text() -> str:
+    return default_spec_bytes().decode()
 
 
 @pytest.mark.parametrize("kind", CATALOG_KINDS)
@@ -36,3 +46,36 @@ def test_plugins_are_off_while_the_models_build_and_the_environment_is_restored_
         assert os.environ[PLUGINS_VARIABLE] == "1"
         raise RuntimeError("a failed load restores it too")
     assert os.environ.get(PLUGINS_VARIABLE) == before
+
+
+def _counting_parses(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[str]:
+    parsed: collections.Counter[str] = collections.Counter()
+    real = promql.promql_parser.parse
+
+    def parse(expr: str) -> object:
+        parsed[expr] += 1
+        return real(expr)
+
+    monkeypatch.setattr(promql.promql_parser, "parse", parse)
+    return parsed
+
+
+def test_the_checks_parse_an_alert_expression_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    source = read_source(None)
+    typed = parse_spec(source)
+    parsed = _counting_parses(monkeypatch)
+    assert check_spec(source, typed) == []
+    plain = [a.expr for g in typed.alert_groups for a in g.alerts
+             if not promql.threshold_refs(a.expr) and source_text().count(a.expr) == 1]
+    assert len(plain) >= 3
+    assert [parsed[expr] for expr in plain] == [1] * len(plain)
+
+
+def test_an_slo_query_is_parsed_once_and_each_caller_gets_its_own_matchers(monkeypatch: pytest.MonkeyPatch) -> None:
+    slo_tests._selector_of.cache_clear()
+    parsed = _counting_parses(monkeypatch)
+    query = 'http_requests_total{job="api", code=~"5.."}'
+    first, second = slo_tests._selector(query), slo_tests._selector(query)
+    assert first == second == ("http_requests_total", [("job", "Equal", "api"), ("code", "Re", "5..")])
+    assert first[1] is not second[1]
+    assert parsed[query] == 1
