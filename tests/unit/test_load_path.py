@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import os
+import re
 from importlib import resources
 
 import pytest
@@ -17,7 +18,7 @@ import yaml
 
 from stackgen import promql
 from stackgen.process import slo_tests
-from stackgen.spec import exporter_catalog
+from stackgen.spec import exporter_catalog, secrets
 from stackgen.spec.checks import check_spec
 from stackgen.spec.loader import default_spec_bytes, read_source
 from stackgen.spec.structure import PLUGINS_VARIABLE, parse_spec, plugins_off
@@ -79,3 +80,10 @@ def test_an_slo_query_is_parsed_once_and_each_caller_gets_its_own_matchers(monke
     assert first == second == ("http_requests_total", [("job", "Equal", "api"), ("code", "Re", "5..")])
     assert first[1] is not second[1]
     assert parsed[query] == 1
+
+
+@pytest.mark.parametrize("pattern", [p for p, _ in secrets.SECRET_VALUES], ids=lambda p: p.pattern[:30])
+def test_every_secret_pattern_needs_a_marker_the_quick_look_finds(pattern: re.Pattern[str]) -> None:
+    # value_secret looks for the markers before it searches: a pattern that could match without one would be
+    # skipped for the strings it matches.
+    assert any(marker in pattern.pattern for marker in secrets.SECRET_MARKERS)
