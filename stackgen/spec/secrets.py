@@ -82,11 +82,12 @@ _ANY_SECRET_VALUE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ 
 # Text each pattern above cannot match without (a test holds them to it): most strings hold none of them,
 # and looking for a few substrings is cheaper than a search with every pattern.
 SECRET_MARKERS = ("://", "-----BEGIN ", "earer", "xox", "gh", "AKIA")
+_ANY_MARKER = re.compile("|".join(map(re.escape, SECRET_MARKERS)))
 
 
 def value_secret(text: str) -> str | None:
     """What credential `text` holds, or None. Markers, then one combined search first: most strings hold none."""
-    if not any(marker in text for marker in SECRET_MARKERS) or not _ANY_SECRET_VALUE.search(text):
+    if not _ANY_MARKER.search(text) or not _ANY_SECRET_VALUE.search(text):
         return None
     return next((what for pattern, what in SECRET_VALUES if pattern.search(text)), None)
 
