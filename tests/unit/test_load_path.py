@@ -18,7 +18,7 @@ import yaml
 
 from stackgen import promql
 from stackgen.process import slo_tests
-from stackgen.spec import exporter_catalog, secrets
+from stackgen.spec import exporter_catalog, gotemplate, secrets
 from stackgen.spec.checks import check_spec
 from stackgen.spec.loader import default_spec_bytes, read_source
 from stackgen.spec.structure import PLUGINS_VARIABLE, parse_spec, plugins_off
@@ -87,3 +87,13 @@ def test_every_secret_pattern_needs_a_marker_the_quick_look_finds(pattern: re.Pa
     # value_secret looks for the markers before it searches: a pattern that could match without one would be
     # skipped for the strings it matches.
     assert any(marker in pattern.pattern for marker in secrets.SECRET_MARKERS)
+
+
+def test_a_template_is_checked_once_however_many_alerts_share_it_and_a_refused_one_every_time() -> None:
+    gotemplate.check_template.cache_clear()
+    text = "{{ $labels.instance }} is down ({{ $value | humanize }})"
+    assert gotemplate.check_template(text) is None and gotemplate.check_template(text) is None
+    assert gotemplate.check_template.cache_info().hits == 1
+    for _ in range(2):
+        with pytest.raises(gotemplate.TemplateError, match="'humanise' is not a template function"):
+            gotemplate.check_template("{{ $value | humanise }}")
