@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from yaml.events import (
+    AliasEvent,
     DocumentEndEvent,
     DocumentStartEvent,
     MappingEndEvent,
@@ -43,57 +44,64 @@ def stream_data(text: str, loader_class: Any, max_depth: int) -> tuple[Any, dict
 
 
 def _build(loader: Any, max_depth: int) -> tuple[Any, dict[tuple, int]]:
-    loader.get_event()  # the stream's start
-    if not isinstance(loader.get_event(), DocumentStartEvent):
+    get_event, resolve = loader.get_event, loader.resolve
+    get_event()  # the stream's start
+    if not isinstance(get_event(), DocumentStartEvent):
         raise Unusual  # no document at all
+    # A plain scalar whose first character no implicit resolver claims is a string (what `resolve` finds
+    # after looking, when no resolver is registered for every character nor for a path).
+    claimed = loader.yaml_implicit_resolvers
+    shortcut = None not in claimed and not loader.yaml_path_resolvers
     lines: dict[tuple, int] = {}
     # One frame per open collection: [container, its path, the key whose value comes next (maps; None: a key)].
     stack: list[list[Any]] = []
     root: Any = None
     while True:
-        event = loader.get_event()
+        event = get_event()
         kind = type(event)
         if kind is MappingEndEvent or kind is SequenceEndEvent:
             stack.pop()
             if not stack:
                 break
             continue
-        if event.anchor is not None or getattr(event, "tag", None) is not None or len(stack) > max_depth:
-            raise Unusual  # also an alias: its event carries its anchor
-        line = event.start_mark.line + 1
+        if kind is AliasEvent or event.anchor is not None or event.tag is not None or len(stack) > max_depth:
+            raise Unusual
         frame = stack[-1] if stack else None
         if kind is ScalarEvent:
-            tag = loader.resolve(ScalarNode, event.value, event.implicit) if event.implicit[0] else _STR_TAG
+            value = event.value
+            if not event.implicit[0] or (shortcut and value[:1] not in claimed):
+                tag = _STR_TAG
+            else:
+                tag = resolve(ScalarNode, value, event.implicit)
             if frame is not None and frame[2] is None and type(frame[0]) is dict:  # a mapping's key
-                key = event.value
-                if tag != _STR_TAG or key in frame[0]:
+                if tag != _STR_TAG or value in frame[0]:
                     raise Unusual  # not a plain string key (null, a number, a merge), or a duplicate
-                frame[2] = key
-                lines[frame[1] + (key,)] = line
+                frame[2] = value
+                lines[frame[1] + (value,)] = event.start_mark.line + 1
                 continue
             if frame is None:
                 raise Unusual  # the document is one scalar: empty, or not a mapping
-            value = event.value if tag == _STR_TAG else loader.construct_object(
-                ScalarNode(tag, event.value, event.start_mark, event.end_mark), deep=True)
-            _place(frame, value, line, lines)
+            if tag != _STR_TAG:
+                value = loader.construct_object(ScalarNode(tag, value, event.start_mark, event.end_mark), deep=True)
+            _place(frame, value, event, lines)
             continue
         if kind is not MappingStartEvent and kind is not SequenceStartEvent:
-            raise Unusual  # an alias
+            raise Unusual
         container: Any = {} if kind is MappingStartEvent else []
         if frame is None:
             root, path = container, ()
-            lines[()] = line
+            lines[()] = event.start_mark.line + 1
         elif type(frame[0]) is dict and frame[2] is None:
             raise Unusual  # a collection as a mapping's key
         else:
-            path = _place(frame, container, line, lines)
+            path = _place(frame, container, event, lines)
         stack.append([container, path, None])
-    if not isinstance(loader.get_event(), DocumentEndEvent) or not isinstance(loader.get_event(), StreamEndEvent):
+    if not isinstance(get_event(), DocumentEndEvent) or not isinstance(get_event(), StreamEndEvent):
         raise Unusual  # several documents
     return root, lines
 
 
-def _place(frame: list[Any], value: Any, line: int, lines: dict[tuple, int]) -> tuple:
+def _place(frame: list[Any], value: Any, event: Any, lines: dict[tuple, int]) -> tuple:
     """Put `value` in the open collection `frame`; returns its path."""
     container, path, key = frame
     if type(container) is dict:
@@ -102,5 +110,5 @@ def _place(frame: list[Any], value: Any, line: int, lines: dict[tuple, int]) -> 
         return path + (key,)  # its line is its key's
     here = path + (len(container),)
     container.append(value)
-    lines.setdefault(here, line)
+    lines.setdefault(here, event.start_mark.line + 1)
     return here
