@@ -15,7 +15,7 @@ from pydantic import BaseModel, model_validator
 
 from stackgen.spec.loader import check_typed, read_source
 from stackgen.spec.v1 import document, kubernetes, remote, routing, services, slos
-from stackgen.spec.v1.common import SpecModel, field_values, section_defaults
+from stackgen.spec.v1.common import SpecModel, field_values, holds_model, section_defaults
 
 DEFAULTED = [document.Retention, document.Settings, document.StackPorts, document.StackImages, document.Stack,
              kubernetes.KubernetesSettings, services.Health, remote.QueueConfig, slos.PageAlert, slos.TicketAlert,
@@ -43,14 +43,6 @@ def test_a_model_with_a_validator_of_its_own_cannot_be_defaulted_past_it() -> No
         section_defaults(Derived)
 
 
-def _holds_model(value: Any) -> bool:
-    if isinstance(value, (tuple, list)):
-        return any(_holds_model(v) for v in value)
-    if isinstance(value, dict):
-        return any(_holds_model(v) for v in value.values())
-    return isinstance(value, BaseModel)
-
-
 def _plain_sections(value: Any) -> list[BaseModel]:
     """Every section in a typed spec whose fields hold no model: what `field_values` may dump."""
     if isinstance(value, (tuple, list)):
@@ -60,7 +52,7 @@ def _plain_sections(value: Any) -> list[BaseModel]:
     if not isinstance(value, BaseModel):
         return []
     children = [getattr(value, name) for name in type(value).model_fields]
-    return _plain_sections(children) if _holds_model(children) else [value]
+    return _plain_sections(children) if holds_model(children) else [value]
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.name)

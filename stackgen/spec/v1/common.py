@@ -117,17 +117,18 @@ def field_values(section: SpecModel, *, by_alias: bool = False, exclude_unset: b
         value = getattr(section, name)
         if (exclude_unset and name not in section.model_fields_set) or (exclude_none and value is None):
             continue
-        if _holds_model(value):
+        if holds_model(value):
             raise TypeError(f"{type(section).__name__}.{name} holds a model: dump it with model_dump()")
         out[(info.alias or name) if by_alias else name] = dict(value) if isinstance(value, dict) else value
     return out
 
 
-def _holds_model(value: Any) -> bool:
+def holds_model(value: Any) -> bool:
+    """Whether `value` is a model, or a tuple, list or mapping with one anywhere inside."""
     if isinstance(value, (tuple, list)):
-        return any(_holds_model(v) for v in value)
+        return any(holds_model(v) for v in value)
     if isinstance(value, dict):
-        return any(_holds_model(v) for v in value.values())
+        return any(holds_model(v) for v in value.values())
     return isinstance(value, BaseModel)
 
 
