@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from stackgen.frozen import Frozen
+
 if TYPE_CHECKING:  # the SLO model lives with its processor, which imports this module
     from stackgen.process.slo_model import SLO
 
@@ -24,8 +26,8 @@ SERIES_SUFFIXES = {
 }
 
 
-@dataclass(frozen=True)
-class Service:
+@dataclass(frozen=True, eq=False, repr=False)
+class Service(Frozen):
     name: str
     title: str
     description: str
@@ -39,8 +41,8 @@ class Service:
     command: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Metric:
+@dataclass(frozen=True, eq=False, repr=False)
+class Metric(Frozen):
     name: str
     type: str
     help: str
@@ -56,8 +58,8 @@ class Metric:
         return tuple(self.name + s for s in SERIES_SUFFIXES[self.type])
 
 
-@dataclass(frozen=True)
-class Exporter:
+@dataclass(frozen=True, eq=False, repr=False)
+class Exporter(Frozen):
     """An exporter with its catalog kind's defaults applied; `image` is the spec's, `default_image` the catalog's."""
 
     kind: str
@@ -79,16 +81,16 @@ class Exporter:
     health_path: str | None = None  # what the compose healthcheck fetches; None: the image has no wget
 
 
-@dataclass(frozen=True)
-class Threshold:
+@dataclass(frozen=True, eq=False, repr=False)
+class Threshold(Frozen):
     name: str
     value: float | int
     unit: str = ""
     description: str = ""
 
 
-@dataclass(frozen=True)
-class RecordingRule:
+@dataclass(frozen=True, eq=False, repr=False)
+class RecordingRule(Frozen):
     record: str
     expr: str
     labels: dict[str, str] = field(default_factory=dict)
@@ -96,8 +98,8 @@ class RecordingRule:
     group: str | None = None  # a RecordingGroup's name; None: the spec's own <system>-recording group
 
 
-@dataclass(frozen=True)
-class RecordingGroup:
+@dataclass(frozen=True, eq=False, repr=False)
+class RecordingGroup(Frozen):
     """A named group of recording rules; its rules are the spec's recording rules that name it."""
 
     name: str
@@ -105,8 +107,8 @@ class RecordingGroup:
     limit: int | None = None
 
 
-@dataclass(frozen=True)
-class AlertTest:
+@dataclass(frozen=True, eq=False, repr=False)
+class AlertTest(Frozen):
     name: str
     series: tuple[tuple[str, str], ...]
     at: str
@@ -118,15 +120,15 @@ class AlertTest:
     exact_labels: bool = False  # True: `labels` is the whole expected label set, nothing derived or added
 
 
-@dataclass(frozen=True)
-class Runbook:
+@dataclass(frozen=True, eq=False, repr=False)
+class Runbook(Frozen):
     meaning: str = ""
     causes: tuple[str, ...] = ()
     steps: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Alert:
+@dataclass(frozen=True, eq=False, repr=False)
+class Alert(Frozen):
     name: str
     group: str
     expr: str  # thresholds substituted: what Prometheus evaluates
@@ -151,8 +153,8 @@ class Alert:
         return f"{self.name.lower()}-{self.severity}"
 
 
-@dataclass(frozen=True)
-class AlertGroup:
+@dataclass(frozen=True, eq=False, repr=False)
+class AlertGroup(Frozen):
     name: str
     title: str
     alerts: tuple[Alert, ...]
@@ -160,15 +162,15 @@ class AlertGroup:
     limit: int | None = None
 
 
-@dataclass(frozen=True)
-class Receiver:
+@dataclass(frozen=True, eq=False, repr=False)
+class Receiver(Frozen):
     name: str
     kind: str  # slack | email | pagerduty | webhook | null
     config: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Route:
+@dataclass(frozen=True, eq=False, repr=False)
+class Route(Frozen):
     matchers: tuple[str, ...]
     receiver: str
     continue_: bool = False
@@ -181,29 +183,29 @@ class Route:
     active_time_intervals: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class InhibitRule:
+@dataclass(frozen=True, eq=False, repr=False)
+class InhibitRule(Frozen):
     source_matchers: tuple[str, ...]
     target_matchers: tuple[str, ...]
     equal: tuple[str, ...] = ()
     description: str = ""
 
 
-@dataclass(frozen=True)
-class TimeInterval:
+@dataclass(frozen=True, eq=False, repr=False)
+class TimeInterval(Frozen):
     name: str
     periods: tuple[dict[str, Any], ...]  # as Alertmanager reads them
 
 
-@dataclass(frozen=True)
-class RouteTest:
+@dataclass(frozen=True, eq=False, repr=False)
+class RouteTest(Frozen):
     labels: dict[str, str]
     receivers: tuple[str, ...]
     description: str = ""
 
 
-@dataclass(frozen=True)
-class Routing:
+@dataclass(frozen=True, eq=False, repr=False)
+class Routing(Frozen):
     receiver: str
     receivers: tuple[Receiver, ...]
     group_by: tuple[str, ...] = ("alertname", "service")
@@ -216,23 +218,23 @@ class Routing:
     time_intervals: tuple[TimeInterval, ...] = ()
 
 
-@dataclass(frozen=True)
-class Query:
+@dataclass(frozen=True, eq=False, repr=False)
+class Query(Frozen):
     expr: str
     legend: str = ""
     instant: bool = False
     format: str = "time_series"
 
 
-@dataclass(frozen=True)
-class PanelThreshold:
+@dataclass(frozen=True, eq=False, repr=False)
+class PanelThreshold(Frozen):
     value: float | int | None  # None: the base colour
     color: str
     threshold: str | None = None  # the spec threshold it came from, if any
 
 
-@dataclass(frozen=True)
-class Panel:
+@dataclass(frozen=True, eq=False, repr=False)
+class Panel(Frozen):
     title: str
     type: str
     queries: tuple[Query, ...]
@@ -248,15 +250,15 @@ class Panel:
     empty_when_healthy: bool = False  # `stackgen verify` expects no data on a healthy system
 
 
-@dataclass(frozen=True)
-class Row:
+@dataclass(frozen=True, eq=False, repr=False)
+class Row(Frozen):
     title: str | None
     panels: tuple[Panel, ...]
     collapsed: bool = False
 
 
-@dataclass(frozen=True)
-class Variable:
+@dataclass(frozen=True, eq=False, repr=False)
+class Variable(Frozen):
     name: str
     query: str  # a query variable's query; empty for the other types
     label: str = ""
@@ -268,8 +270,8 @@ class Variable:
     regex: str = ""
 
 
-@dataclass(frozen=True)
-class Dashboard:
+@dataclass(frozen=True, eq=False, repr=False)
+class Dashboard(Frozen):
     uid: str
     title: str
     rows: tuple[Row, ...]
@@ -290,16 +292,16 @@ class Dashboard:
         return next((v for v in self.variables if v.type == "datasource"), None)
 
 
-@dataclass(frozen=True)
-class Stack:
+@dataclass(frozen=True, eq=False, repr=False)
+class Stack(Frozen):
     bind_address: str = "127.0.0.1"
     web_auth: bool = True  # basic auth on Prometheus and Alertmanager (compose and local stacks)
     ports: dict[str, int] = field(default_factory=dict)
     images: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class KubernetesSettings:
+@dataclass(frozen=True, eq=False, repr=False)
+class KubernetesSettings(Frozen):
     """`settings.kubernetes`; the spec model (stackgen.spec.v1.kubernetes) owns the defaults and descriptions."""
 
     namespace: str
@@ -314,8 +316,8 @@ class KubernetesSettings:
     prometheus_url: str | None
 
 
-@dataclass(frozen=True)
-class RemoteWrite:
+@dataclass(frozen=True, eq=False, repr=False)
+class RemoteWrite(Frozen):
     """One `settings.remote_write` endpoint; queue and relabel steps keep prometheus.yml's keys, defaults left out."""
 
     name: str
@@ -330,8 +332,8 @@ class RemoteWrite:
     write_relabel_configs: tuple[dict[str, Any], ...] = ()
 
 
-@dataclass(frozen=True)
-class Settings:
+@dataclass(frozen=True, eq=False, repr=False)
+class Settings(Frozen):
     scrape_interval: str = "15s"
     evaluation_interval: str = "15s"
     scrape_timeout: str | None = None
@@ -345,8 +347,8 @@ class Settings:
     replica_label: str = "prometheus_replica"
 
 
-@dataclass(frozen=True)
-class Spec:
+@dataclass(frozen=True, eq=False, repr=False)
+class Spec(Frozen):
     file: str  # display name used in headers: the spec file's base name
     name: str
     title: str

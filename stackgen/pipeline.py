@@ -24,7 +24,6 @@ from stackgen.spec.environments import overlay_of, read_environment
 from stackgen.spec.lint import build_linted
 from stackgen.targets.base import Placement, Target
 from stackgen.targets.layout import DEFAULT_OUT
-from stackgen.targets.registry import get_target
 
 __all__ = ["STANDING", "Loaded", "Processor", "as_environment", "build", "check", "default_out", "load", "place", "prepare",
            "render_stack", "write", "write_scratch"]
@@ -91,8 +90,9 @@ def prepare(loaded: Loaded, processors: tuple[Processor, ...] = ()) -> Spec:
 
 def render_stack(spec: Spec, target: Target | str, placement: Placement = Placement()) -> Artifacts:
     """Every file of `spec` for `target`, as bytes keyed by path. Pure."""
-    # Imported here: the renderers (grafanalib, Jinja2) are what `validate` and `test` need not load.
+    # Imported here: the renderers (grafanalib, Jinja2) and the targets are what `validate` need not load.
     from stackgen.render.stack import render_documents
+    from stackgen.targets.registry import get_target
 
     chosen = get_target(target) if isinstance(target, str) else target
     return serialise(render_documents(spec, chosen, placement), spec.file)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from stackgen.frozen import Frozen
 from stackgen.process.fast import seconds
 
 SLO_PERIODS = ("30d", "28d", "7d")  # the SLO windows stackgen knows burn-rate factors for
@@ -20,8 +21,8 @@ WINDOW_LABEL = "sloth_window"
 SEVERITY_LABEL = "sloth_severity"
 
 
-@dataclass(frozen=True)
-class BurnWindow:
+@dataclass(frozen=True, eq=False, repr=False)
+class BurnWindow(Frozen):
     """One condition of a multiwindow alert: the long window spends `budget_percent` of the period's error
     budget; the short window (1/12 of the long one) stops the alert soon after the errors stop."""
 
@@ -43,16 +44,16 @@ TICKET_WINDOWS = (BurnWindow("2h", "1d", 10), BurnWindow("6h", "3d", 10))
 SLI_WINDOWS = ("5m", "30m", "1h", "2h", "6h", "1d", "3d")  # every window the alerts read, shortest first
 
 
-@dataclass(frozen=True)
-class RatioSLI:
+@dataclass(frozen=True, eq=False, repr=False)
+class RatioSLI(Frozen):
     """Errors over total: two PromQL queries with a `{{ window }}` placeholder for the range."""
 
     errors: str
     total: str
 
 
-@dataclass(frozen=True)
-class BucketSLI:
+@dataclass(frozen=True, eq=False, repr=False)
+class BucketSLI(Frozen):
     """Latency: an event is good when it lands in the histogram bucket `le` (written as it is exposed)."""
 
     metric: str  # the histogram's base name, without _bucket or _count
@@ -60,8 +61,8 @@ class BucketSLI:
     selector: str = ""  # label matchers without braces, e.g. 'job="api", route="/login"'
 
 
-@dataclass(frozen=True)
-class SLOAlerting:
+@dataclass(frozen=True, eq=False, repr=False)
+class SLOAlerting(Frozen):
     enabled: bool = True
     page_severity: str = "critical"
     ticket_severity: str = "warning"
@@ -72,8 +73,8 @@ class SLOAlerting:
     tests: bool = True  # generate the page/ticket alert test cases
 
 
-@dataclass(frozen=True)
-class SLO:
+@dataclass(frozen=True, eq=False, repr=False)
+class SLO(Frozen):
     service: str
     name: str
     objective: float  # percent, within (0, 100)

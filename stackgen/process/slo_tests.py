@@ -8,6 +8,8 @@ scaled with the SLO window like the factors are, so each case sits between the s
 
 from __future__ import annotations
 
+import functools
+
 import promql_parser as pp
 
 from stackgen import promql
@@ -35,6 +37,14 @@ class SLITestError(ValueError):
 
 
 def _selector(query: str) -> tuple[str, list[Matcher]]:
+    """The metric name and the other matchers of the one series selector in `query`."""
+    name, matchers = _selector_of(query)
+    return name, list(matchers)
+
+
+@functools.lru_cache(maxsize=1024)
+def _selector_of(query: str) -> tuple[str, tuple[Matcher, ...]]:
+    # An SLO's cases ask for the same few queries again and again (each case, each window): parsed once each.
     found: list[pp.VectorSelector] = []
 
     def visit(node: pp.Expr) -> bool:
@@ -50,7 +60,7 @@ def _selector(query: str) -> tuple[str, list[Matcher]]:
     name = node.name or next((v for n, op, v in matchers if n == "__name__" and op == "Equal"), "")
     if not name:
         raise SLITestError(f"'{query}' selects no metric by name")
-    return name, [m for m in matchers if m[0] != "__name__"]
+    return name, tuple(m for m in matchers if m[0] != "__name__")
 
 
 def _labels(required: list[Matcher], excluded: list[Matcher] | None = None) -> dict[str, str]:

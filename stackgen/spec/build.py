@@ -18,6 +18,7 @@ from stackgen.spec.v1 import dashboards as d
 from stackgen.spec.v1 import remote, rules
 from stackgen.spec.v1 import routing as r
 from stackgen.spec.v1 import slos as s
+from stackgen.spec.v1.common import field_values
 from stackgen.spec.v1.document import SpecV1
 
 Substitute = Callable[[str], str]
@@ -98,7 +99,7 @@ def _remote_write(endpoint: remote.RemoteWrite) -> m.RemoteWrite:
         name=endpoint.name, backend=endpoint.backend, url=endpoint.url, tenant=endpoint.tenant,
         username=basic.username if basic else None, password_file=basic.password_file if basic else None,
         credentials_file=token.credentials_file if token else None, remote_timeout=endpoint.remote_timeout,
-        queue_config=endpoint.queue_config.model_dump(exclude_none=True),
+        queue_config=field_values(endpoint.queue_config, exclude_none=True),
         # Defaults left out (Prometheus applies the same ones), the action always written.
         write_relabel_configs=tuple(
             step.model_dump(mode="json", exclude_defaults=True, exclude_none=True) | {"action": step.action}
@@ -156,12 +157,12 @@ def build_spec(spec: SpecV1 | Mapping[str, Any], file: str) -> m.Spec:
             scrape_timeout=settings.scrape_timeout, retention_time=settings.retention.time,
             retention_size=settings.retention.size, external_labels=dict(settings.external_labels),
             runbook_base_url=settings.runbook_base_url,
-            kubernetes=m.KubernetesSettings(**settings.kubernetes.model_dump()),
+            kubernetes=m.KubernetesSettings(**field_values(settings.kubernetes)),
             remote_write=tuple(_remote_write(x) for x in settings.remote_write), replicas=settings.replicas,
             replica_label=settings.replica_label),
         services=tuple(m.Service(
             name=s.name, title=s.title, description=s.description, port=s.port, metrics_path=s.metrics_path,
-            scheme=s.scheme, health=s.health.model_dump(exclude_none=True), labels=dict(s.labels),
+            scheme=s.scheme, health=field_values(s.health, exclude_none=True), labels=dict(s.labels),
             scrape_interval=s.scrape_interval, image=s.image, command=s.command) for s in spec.services),
         exporters=tuple(build_exporter(e) for e in spec.exporters),
         metrics=tuple(m.Metric(
@@ -175,6 +176,6 @@ def build_spec(spec: SpecV1 | Mapping[str, Any], file: str) -> m.Spec:
         routing=_routing(spec.routing),
         dashboards=tuple(_dashboard(x, thresholds, sub) for x in spec.dashboards),
         slos=tuple(build_slo(x) for x in spec.slos),
-        stack=m.Stack(bind_address=stack.bind_address, web_auth=stack.web_auth, ports=stack.ports.model_dump(),
-                      images=stack.images.model_dump(exclude_none=True)),
+        stack=m.Stack(bind_address=stack.bind_address, web_auth=stack.web_auth, ports=field_values(stack.ports),
+                      images=field_values(stack.images, exclude_none=True)),
     )

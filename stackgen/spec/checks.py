@@ -98,13 +98,14 @@ class Checker:
         if grafana:
             text = promql.grafana_to_promql(text)
         try:
-            names = promql.metric_names(text)
+            tree = promql.parse(text)  # once: the names and the selector checks read the same tree
         except promql.PromQLSyntaxError as exc:
             bare = BARE_GROUPING.search(text)
             hint = (f"put the labels in parentheses: {bare.group(1)} ({bare.group(2)})" if bare
                     else "check brackets, quotes and operators")
             self.add(path, f"invalid PromQL: {exc}", hint)
             return
+        names = promql.metric_names_in(tree)
         for name in sorted(names - self.known_metrics):
             if name + "_bucket" in self.known_metrics:
                 hint = f"did you mean '{name}_bucket'? a histogram's series are _bucket, _sum and _count"
@@ -112,7 +113,7 @@ class Checker:
                 hint = did_you_mean(name, self.known_metrics) or "declare it under 'metrics:' or add its exporter"
             self.add(path, f"unknown metric '{name}'", hint)
         if names <= self.known_metrics:
-            check_selectors(self, path, promql.parse(text))
+            check_selectors(self, path, tree)
 
     @functools.cached_property
     def selectors(self) -> Selectors:

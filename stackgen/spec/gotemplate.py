@@ -10,6 +10,7 @@ refuses a few templates Go parses but that can only fail when Prometheus expands
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from stackgen.spec.gotemplate_lex import Item, TemplateError, go_number, go_unquote, lex
@@ -326,6 +327,7 @@ def _always_fails(nodes: list[Node]) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)  # alerts share their annotations' wording; a refused text is checked each time
 def check_template(text: str) -> None:
     """Raise TemplateError if Prometheus would refuse `text` as an alert label or annotation template."""
     root, defined = parse_template(text)

@@ -7,8 +7,11 @@ keys, choices, format) by following `loc` through the models' annotations.
 
 from __future__ import annotations
 
+import os
 import types
 import typing
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -21,6 +24,7 @@ from stackgen.spec.v1.common import Format
 from stackgen.spec.v1.document import SpecV1
 from stackgen.spec.yamlsource import Source
 
+PLUGINS_VARIABLE = "PYDANTIC_DISABLE_PLUGINS"
 _TYPE_ERRORS = {"string_type": "a string", "int_type": "a whole number", "float_type": "a number",
                 "bool_type": "true or false", "dict_type": "a mapping (key: value)",
                 "model_type": "a mapping (key: value)", "model_attributes_type": "a mapping (key: value)",
@@ -42,13 +46,30 @@ def parse_spec(source: Source) -> SpecV1:
         raise SpecError([source.issue((), f"the spec must be a mapping at the top level, got {describe(source.data)}",
                                       f"start with 'apiVersion: {API_VERSION}'")])
     try:
-        return SpecV1.model_validate(source.data)
+        with plugins_off():
+            return SpecV1.model_validate(source.data)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         misspelt = _misspelt_keys(errors)
         located = [(_where(e), e) for e in errors if not _echo(e) and not _misspelt(e, misspelt)]
         located.sort(key=lambda item: (source.line(item[0]) or 0, len(item[0])))
         raise SpecError([_issue(source, path, error) for path, error in located]) from None
+
+
+@contextmanager
+def plugins_off() -> Iterator[None]:
+    """No pydantic plugins while the spec's models build their validators (on first use): finding plugins reads
+    the metadata of every installed package, and the spec's own models are not what a plugin is for. typer
+    does the same for its own validators."""
+    before = os.environ.get(PLUGINS_VARIABLE)
+    os.environ[PLUGINS_VARIABLE] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[PLUGINS_VARIABLE]
+        else:
+            os.environ[PLUGINS_VARIABLE] = before
 
 
 def _echo(error: ErrorDetails) -> bool:

@@ -17,6 +17,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from stackgen.errors import SpecError, SpecIssue
+from stackgen.spec.yamlstream import stream_data
 
 MAX_ALIAS_VALUES = 100_000
 MAX_DEPTH = 64
@@ -162,6 +163,13 @@ def parse_yaml(text_bytes: bytes, file: str) -> Source:
             from None
     if not text.strip():
         raise _fail(file, 1, "the spec is empty", "start from `stackgen init`")
+    with _collector_paused():
+        streamed = stream_data(text, _LOADER, MAX_DEPTH)  # a plain document, without a node tree
+    return Source(file, *streamed) if streamed is not None else parse_nodes(text, file)
+
+
+def parse_nodes(text: str, file: str) -> Source:
+    """A document through PyYAML's node tree: every document, with the checks of aliases, tags and nesting."""
     if _composing_may_overflow():
         _refuse_deep_nesting(text, file)
     try:

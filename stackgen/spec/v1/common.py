@@ -4,9 +4,10 @@ Each value type carries its JSON Schema constraints and, as a `Format`, the sent
 value looks like: the generated schema shows it to editors and error messages show it to people.
 """
 
+import functools
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -16,8 +17,10 @@ from pydantic import (
     PlainValidator,
     Strict,
     StringConstraints,
+    ValidatorFunctionWrapHandler,
     WithJsonSchema,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -36,13 +39,32 @@ class SpecModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", regex_engine="python-re",
                               defer_build=True)
 
-    @field_validator("*", mode="before")
+    # An optional key may be left out, but `key:` with nothing after it is a mistake, not "unset". A check on
+    # every field would cost a validator per field (~300) to build and a call per value to run; this one runs
+    # once per mapping and hands a mapping that holds a null to a twin of the model that checks each field.
+    @model_validator(mode="wrap")
     @classmethod
-    def _not_null(cls, value: Any) -> Any:
-        # An optional key may be left out, but `key:` with nothing after it is a mistake, not "unset".
-        if value is None:
-            raise PydanticCustomError("null_value", "a value is required")
-        return value
+    def _not_null(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        if type(data) is dict and None in data.values() and not cls._checks_nulls:
+            return _null_checking(cls).model_validate(data)  # raises the errors the model would with the check
+        return handler(data)
+
+    _checks_nulls: ClassVar[bool] = False
+
+
+def _refuse_null(cls: type[SpecModel], value: Any) -> Any:
+    if value is None:
+        raise PydanticCustomError("null_value", "a value is required")
+    return value
+
+
+@functools.cache
+def _null_checking(model: type[SpecModel]) -> type[SpecModel]:
+    """`model` with a null check before each field: only a mapping that holds a null is validated by it, so it
+    is built on the way to an error, and reports each null field (and every other problem) as the model would."""
+    checks = field_validator("*", mode="before")(classmethod(_refuse_null))
+    return type(model.__name__, (model,), {"__module__": model.__module__, "__qualname__": model.__qualname__,
+                                          "_checks_nulls": True, "_refuse_null": checks})
 
 
 def _number(value: Any) -> int | float:
@@ -84,6 +106,44 @@ def _unique(items: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 UniqueLabelNames = Annotated[tuple[LabelName, ...], AfterValidator(_unique), Field(json_schema_extra={"uniqueItems": True})]
+
+
+def field_values(section: SpecModel, *, by_alias: bool = False, exclude_unset: bool = False,
+                 exclude_none: bool = False) -> dict[str, Any]:
+    """`section.model_dump(...)` of a section whose fields hold plain values (strings, numbers, tuples, mappings
+    of those), in field order: the same dict, without building a serializer for the model on the way."""
+    out: dict[str, Any] = {}
+    for name, info in type(section).model_fields.items():
+        value = getattr(section, name)
+        if (exclude_unset and name not in section.model_fields_set) or (exclude_none and value is None):
+            continue
+        if holds_model(value):
+            raise TypeError(f"{type(section).__name__}.{name} holds a model: dump it with model_dump()")
+        out[(info.alias or name) if by_alias else name] = dict(value) if isinstance(value, dict) else value
+    return out
+
+
+def holds_model(value: Any) -> bool:
+    """Whether `value` is a model, or a tuple, list or mapping with one anywhere inside."""
+    if isinstance(value, (tuple, list)):
+        return any(holds_model(v) for v in value)
+    if isinstance(value, dict):
+        return any(holds_model(v) for v in value.values())
+    return isinstance(value, BaseModel)
+
+
+def section_defaults(model: type[SpecModel]) -> Any:
+    """The default_factory of a section the spec may leave out: `model` with every field at its default.
+
+    pydantic never validates a default, so `model()` would give the same object, but would first build the
+    model's own validator: a second time over the schema its parent's validator already holds. A model with a
+    validator of its own is refused here, as its defaults could then differ from what `model()` makes.
+    """
+    decorators = model.__pydantic_decorators__
+    own = [name for name in (*decorators.model_validators, *decorators.field_validators) if name != "_not_null"]
+    if own:
+        raise TypeError(f"{model.__name__} has validators ({', '.join(own)}): its defaults need model()")
+    return lambda: model.model_construct()
 
 
 def _no_default(schema: dict[str, Any]) -> None:

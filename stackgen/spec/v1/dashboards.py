@@ -16,6 +16,7 @@ from stackgen.spec.v1.common import (
     SpecModel,
     Text,
     derived,
+    section_defaults,
 )
 
 PanelType = Literal["timeseries", "stat", "gauge", "heatmap", "table", "bargauge"]
@@ -125,6 +126,6 @@ class Dashboard(SpecModel):
     description: Text = Field(default="", description="What the dashboard is for.")
     tags: tuple[Text, ...] = Field(default=(), description="Grafana tags.")
     refresh: Duration = Field(default="30s", description="How often it refreshes.")
-    time: TimeRange = Field(default_factory=lambda: TimeRange(), description="The default time range.")
+    time: TimeRange = Field(default_factory=section_defaults(TimeRange), description="The default time range.")
     variables: tuple[Variable, ...] = Field(default=(), description="Template variables, in order.")
     rows: tuple[Row, ...] = Field(min_length=1, description="Rows of panels, top to bottom.")

@@ -5,7 +5,7 @@ from typing import Annotated
 from pydantic import Field, Strict, StringConstraints
 
 from stackgen.spec.v1 import ApiVersion
-from stackgen.spec.v1.common import Bool, Duration, Format, LabelMap, LabelName, Name, Port, SpecModel, Text
+from stackgen.spec.v1.common import Bool, Duration, Format, LabelMap, LabelName, Name, Port, SpecModel, Text, section_defaults
 from stackgen.spec.v1.dashboards import Dashboard
 from stackgen.spec.v1.exporters import Exporter
 from stackgen.spec.v1.kubernetes import KubernetesSettings
@@ -31,12 +31,12 @@ class Settings(SpecModel):
     evaluation_interval: Duration = Field(default="15s", description="How often Prometheus evaluates rules.")
     scrape_timeout: Duration | None = Field(default=None, description="How long a scrape may take. Defaults to Prometheus' "
                                                               "own default (10s, at most the interval).")
-    retention: Retention = Field(default_factory=lambda: Retention(), description="How much history Prometheus keeps.")
+    retention: Retention = Field(default_factory=section_defaults(Retention), description="How much history Prometheus keeps.")
     external_labels: LabelMap = Field(default_factory=dict, description="Labels added to every series and alert "
                                                                         "that leaves this Prometheus.")
     runbook_base_url: WebUrl | None = Field(default=None, description="Where the rendered MONITORING.md is published; "
                                                               "alerts link to their section there.")
-    kubernetes: KubernetesSettings = Field(default_factory=lambda: KubernetesSettings(),
+    kubernetes: KubernetesSettings = Field(default_factory=section_defaults(KubernetesSettings),
                                            description="How --target kubernetes renders for the Prometheus Operator.")
     remote_write: tuple[RemoteWrite, ...] = Field(default=(), description="Endpoints Prometheus sends every sample "
                                                                           "to: Thanos Receive, Mimir, Cortex or "
@@ -73,8 +73,10 @@ class Stack(SpecModel):
     web_auth: Bool = Field(default=True, description=(
         "Basic auth on Prometheus' and Alertmanager's HTTP API (a web config with a bcrypt hash; user stackgen), "
         "in the compose and local stacks. Their own clients (Prometheus, Grafana, stackgen verify) authenticate."))
-    ports: StackPorts = Field(default_factory=lambda: StackPorts(), description="The host ports of the stack's components.")
-    images: StackImages = Field(default_factory=lambda: StackImages(), description="Container images of the compose stack.")
+    ports: StackPorts = Field(default_factory=section_defaults(StackPorts),
+                              description="The host ports of the stack's components.")
+    images: StackImages = Field(default_factory=section_defaults(StackImages),
+                                description="Container images of the compose stack.")
 
 
 class SpecV1(SpecModel):
@@ -83,7 +85,7 @@ class SpecV1(SpecModel):
     api_version: ApiVersion = Field(alias="apiVersion", description="The spec format: stackgen/v1.")
     system: System | None = Field(default=None, description="The system the spec describes. Left out (a rules-only "
                                                             "spec): named after the spec file.")
-    settings: Settings = Field(default_factory=lambda: Settings(), description="Prometheus-wide settings.")
+    settings: Settings = Field(default_factory=section_defaults(Settings), description="Prometheus-wide settings.")
     services: tuple[Service, ...] = Field(default=(), description="The services Prometheus scrapes; none in a "
                                                                   "rules-only spec.")
     exporters: tuple[Exporter, ...] = Field(default=(), description="Exporters scraped beside the services: catalog kinds "
@@ -104,4 +106,4 @@ class SpecV1(SpecModel):
                                                           "and a dashboard row.")
     routing: Routing | None = Field(default=None, description="Who is told about which alert (Alertmanager).")
     dashboards: tuple[Dashboard, ...] = Field(default=(), description="Grafana dashboards.")
-    stack: Stack = Field(default_factory=lambda: Stack(), description="The local monitoring stack: ports and images.")
+    stack: Stack = Field(default_factory=section_defaults(Stack), description="The local monitoring stack: ports and images.")

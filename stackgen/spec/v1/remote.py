@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, Strict, StringConstraints
 
-from stackgen.spec.v1.common import Duration, Format, Int, LabelName, Name, SpecModel, Text, UniqueLabelNames
+from stackgen.spec.v1.common import Duration, Format, Int, LabelName, Name, SpecModel, Text, UniqueLabelNames, section_defaults
 
 AbsolutePath = Annotated[str, Strict(), StringConstraints(max_length=4000, pattern=r"^/\S+$"),
                          Format("an absolute file path, e.g. /etc/prometheus/secrets/remote_write_password")]
@@ -67,7 +67,7 @@ class RemoteWrite(SpecModel):
     basic_auth: BasicAuth | None = Field(default=None, description="HTTP basic auth, the password from a file.")
     authorization: Authorization | None = Field(default=None, description="A bearer token from a file.")
     remote_timeout: Duration | None = Field(default=None, description="How long one request may take (default 30s).")
-    queue_config: QueueConfig = Field(default_factory=lambda: QueueConfig(), description="How samples are batched "
+    queue_config: QueueConfig = Field(default_factory=section_defaults(QueueConfig), description="How samples are batched "
                                                                                           "and retried.")
     write_relabel_configs: tuple[WriteRelabel, ...] = Field(default=(), description="Relabel steps applied to "
                                                                                     "samples before they are sent.")

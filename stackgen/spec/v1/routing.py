@@ -4,7 +4,18 @@ from typing import Any
 
 from pydantic import Field
 
-from stackgen.spec.v1.common import Bool, Duration, Int, LabelMap, LabelName, Matcher, Name, SpecModel, Text
+from stackgen.spec.v1.common import (
+    Bool,
+    Duration,
+    Int,
+    LabelMap,
+    LabelName,
+    Matcher,
+    Name,
+    SpecModel,
+    Text,
+    field_values,
+)
 
 INTERVALS = "Names of routing.time_intervals."
 MATCHERS = "Alertmanager matchers: label=value, label!=value, label=~\"regex\" or label!~\"regex\"."
@@ -66,7 +77,7 @@ class Receiver(SpecModel):
     def config(self) -> dict[str, Any]:
         """The settings of its kind, as written in the spec."""
         settings = getattr(self, self.kind, None) if self.kinds else None
-        return settings.model_dump(by_alias=True, exclude_unset=True) if settings else {}
+        return field_values(settings, by_alias=True, exclude_unset=True) if settings else {}
 
 
 class Route(SpecModel):

@@ -19,6 +19,7 @@ from stackgen.spec.v1.common import (
     Text,
     default_from,
     derived,
+    section_defaults,
 )
 
 Severity = Literal["critical", "warning", "info"]
@@ -111,7 +112,7 @@ class Alert(SpecModel):
                                                                "their own fields.")
     annotations: StringMap = Field(default_factory=dict, description="Extra annotations; Prometheus templates.")
     tests: tuple[AlertTest, ...] = Field(default=(), description="promtool unit-test cases: one that fires, one that does not.")
-    runbook: Runbook = Field(default_factory=lambda: Runbook(), description="The runbook section of the guide.")
+    runbook: Runbook = Field(default_factory=section_defaults(Runbook), description="The runbook section of the guide.")
     verify: AlertVerify | None = Field(default=None, description="How `stackgen verify` treats the alert: "
                                                                  "{skip: reason} when it cannot be proven live.")
 

@@ -19,6 +19,7 @@ from stackgen.spec.v1.common import (
     UrlPath,
     default_from,
     derived,
+    section_defaults,
 )
 
 
@@ -46,7 +47,7 @@ class Service(SpecModel):
     port: Port = Field(description="The port its metrics endpoint listens on.")
     metrics_path: UrlPath = Field(default="/metrics", description="The path Prometheus scrapes.")
     scheme: Literal["http", "https"] = Field(default="http", description="The scheme Prometheus scrapes with.")
-    health: Health = Field(default_factory=lambda: Health(), description="Health check paths, for the guide and probes.")
+    health: Health = Field(default_factory=section_defaults(Health), description="Health check paths, for the guide and probes.")
     labels: LabelMap = Field(default_factory=dict, description="Labels added to every series scraped from it.")
     scrape_interval: Duration | None = Field(default=None, description="Scrape interval for this service only.")
     image: Text | None = Field(default=None, description="Container image that runs the service in the compose stack.")

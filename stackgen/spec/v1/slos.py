@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, Strict, StringConstraints
 
-from stackgen.spec.v1.common import Bool, Format, LabelMap, MetricName, Name, Number, SpecModel, Text
+from stackgen.spec.v1.common import Bool, Format, LabelMap, MetricName, Name, Number, SpecModel, Text, section_defaults
 
 SLOName = Annotated[str, Strict(), StringConstraints(max_length=63, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"),
                     Format("an SLO name: letters, digits, '-', '_' and '.', e.g. api-availability")]
@@ -55,9 +55,9 @@ class TicketAlert(AlertLevel):
 
 class SLOAlerting(SpecModel):
     enabled: Bool = Field(default=True, description="Whether the SLO alerts at all; its rules are recorded anyway.")
-    page: PageAlert = Field(default_factory=lambda: PageAlert(),
+    page: PageAlert = Field(default_factory=section_defaults(PageAlert),
                             description="The fast-burn alert (14.4x over 1h, 6x over 6h at 30d): someone acts now.")
-    ticket: TicketAlert = Field(default_factory=lambda: TicketAlert(),
+    ticket: TicketAlert = Field(default_factory=section_defaults(TicketAlert),
                                 description="The slow-burn alert (3x over 1d, 1x over 3d at 30d): fix it this week.")
     tests: Bool = Field(default=True, description="Generate promtool cases for the page and ticket alerts.")
 
@@ -71,4 +71,4 @@ class SLO(SpecModel):
     window: Window = Field(default="30d", description="The rolling window the objective is measured over.")
     labels: LabelMap = Field(default_factory=dict, description="Labels added to the SLO's series and alerts.")
     sli: SLI = Field(description="How good and bad events are counted: errors and total queries, or latency.")
-    alerting: SLOAlerting = Field(default_factory=lambda: SLOAlerting(), description="Page and ticket alerts.")
+    alerting: SLOAlerting = Field(default_factory=section_defaults(SLOAlerting), description="Page and ticket alerts.")
