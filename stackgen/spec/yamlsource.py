@@ -255,6 +255,9 @@ class _Builder:
         except yaml.YAMLError as exc:
             raise _fail(self.source.file, line, f"invalid value: {getattr(exc, 'problem', exc)}", "", path) \
                 from None
+        except (ValueError, OverflowError) as exc:  # a scalar that looks like a date, but is none (2001-02-30)
+            raise _fail(self.source.file, line, f"invalid value '{node.value}': {exc}",
+                        "quote it to keep it as text, or write a real date", path) from None
 
     def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict:
         self.constructor.flatten_mapping(node)

@@ -83,6 +83,10 @@ CASES = [
         "deep_nesting.yaml:66: system.level0.level1"),
     raw("flow nesting thousands deep fails in the parser, not with a crash", "deep_flow_nesting.yaml",
         "deep_flow_nesting.yaml:2: system: invalid YAML: exceeded maximum nesting depth"),
+    edit("a value that looks like a date but is none is refused at its line, not with a traceback",
+         "  name: patronus\n", "  name: 2001-02-30\n",
+         "patronus.yaml:{line}: system.name: invalid value '2001-02-30': day is out of range for month (quote it to "
+         "keep it as text, or write a real date)"),
     raw("a top-level list is not a spec", "top_level_list.yaml",
         "top_level_list.yaml:1: the spec must be a mapping at the top level"),
     raw("a python tag is never constructed", "python_tag.yaml",
