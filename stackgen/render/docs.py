@@ -231,10 +231,11 @@ def compile_template(source: str) -> str:
             f"SOURCE_SHA256 = {source_digest(source)!r}\n")
 
 
-def guide_template() -> jinja2.Template:
+def load_template() -> jinja2.Template:
     """The compiled template when it was compiled from the template as it is now; else (the source was edited
     and not compiled again) the source, compiled here, so the guide always says what the source says."""
-    from stackgen.render import guide_template as compiled  # the largest module of the package: read when used
+    # Imported here, not above: scripts/compile-templates.sh imports this module to write that one.
+    from stackgen.render import guide_template as compiled
 
     source = template_source()
     if source_digest(source) == compiled.SOURCE_SHA256:
@@ -244,4 +245,4 @@ def guide_template() -> jinja2.Template:
 
 def render_monitoring_guide(spec: Spec, placement: Placement = Placement()) -> str:
     """The guide as Markdown text. Pure: same spec and placement, same text."""
-    return guide_template().render(**guide_data(spec, placement))
+    return load_template().render(**guide_data(spec, placement))

@@ -23,6 +23,10 @@ def test_the_shipped_compiled_template_is_compiled_from_the_template_as_it_is_no
         f"templates/{docs.TEMPLATE} changed since it was compiled: {REFRESH}"
 
 
+def test_the_compiled_form_is_what_renders_the_guide():
+    assert docs.load_template().root_render_func.__globals__ is vars(guide_template)
+
+
 @pytest.mark.parametrize("path", SPECS, ids=lambda p: p.stem)
 @pytest.mark.parametrize("placement", [Placement(), Placement(out_name="site", spec="specs/x.yaml", environment="prod")],
                          ids=["default placement", "an environment's placement"])
@@ -40,5 +44,5 @@ def test_a_template_edited_and_not_compiled_again_is_rendered_from_its_source(mo
 
 def test_an_error_in_the_compiled_template_names_the_templates_own_line():
     with pytest.raises(jinja2.UndefinedError) as caught:
-        docs.guide_template().render(spec=None)  # line 1 reads spec.file
+        docs.load_template().render(spec=None)  # line 1 reads spec.file
     assert traceback.extract_tb(caught.value.__traceback__)[-1].lineno == 1
