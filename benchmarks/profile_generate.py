@@ -52,7 +52,7 @@ def main() -> None:
         source.MAX_BYTES = 1 << 30  # the 1000x spec is over the loader's cap for hand-written specs
         profile = cProfile.Profile() if args.cprofile else None
         if args.tracemalloc:
-            tracemalloc.start(25)
+            tracemalloc.start()  # one frame: the lines that allocate
         stages(spec, Path(tmp) / "out" / "generated", profile, args.tracemalloc)
         if profile:
             pstats.Stats(profile, stream=sys.stdout).sort_stats(args.sort).print_stats(args.top)
