@@ -34,13 +34,11 @@ class _Dumper(yaml.SafeDumper):
         return True
 
 
-# YAML reads these as line breaks: written raw, PyYAML folds them to a space (quoted) or "\n" (block).
-_UNICODE_BREAKS = ("\x85", "\u2028", "\u2029")
-
-
 def _str_style(value: str) -> str | None:
     """The style asked of PyYAML for a string: literal block when multi-line without trailing spaces."""
-    if any(ch in value for ch in _UNICODE_BREAKS):
+    # YAML reads these as line breaks: written raw, PyYAML folds them to a space (quoted) or "\n" (block).
+    # Three tests, not a loop over them: this runs for every string written.
+    if "\x85" in value or "\u2028" in value or "\u2029" in value:
         return '"'  # escaped as \N, \L, \P, which every YAML parser reads back as the character
     if "\n" in value and not any(line != line.rstrip() for line in value.split("\n")):
         return "|"
