@@ -15,12 +15,17 @@ go-jsonnet (../shared/peers/README.md). Where it is absent, stackgen's own figur
 
 --baseline DIR runs the same commands on another checkout's sources (PYTHONPATH=DIR, same venv): before and
 after in one run. A spec over the loader's size cap (the 1000x one) is run with the cap lifted for that run
-only, and marked so. Measures; asserts nothing.
+only, and marked so. The alerts and panels in the table are those generate wrote (the SLOs' alerts and
+dashboard included), counted in its output; services and metrics are the spec's. Before measuring, the
+sources measured are compiled to bytecode, as an installed wheel has them (the environment may forbid
+writing it, and a cold run would then compile every module again). Last, the time to find the metric names
+of a sum of N terms (`--deep-terms`), in this process. Measures; asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import statistics
@@ -136,12 +141,15 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="another checkout's root: its sources race these")
     parser.add_argument("--peer", type=Path, default=ROOT.parent / "shared" / "peers")
     parser.add_argument("--peer-python", type=Path, default=ROOT / ".peer-venv" / "bin" / "python")
+    parser.add_argument("--deep-terms", type=int, nargs="*", default=[100, 200, 500, 1000],
+                        help="sums of this many terms whose metric names are found (none: skip)")
     args = parser.parse_args()
 
     peer, peer_line = find_peer(args.peer, args.peer_python)
     variants: dict[str, dict[str, str] | None] = {"stackgen": None}
     if args.baseline:
         variants["baseline"] = {**os.environ, "PYTHONPATH": str(args.baseline.resolve())}
+    print(compile_sources([ROOT, *([args.baseline.resolve()] if args.baseline else [])]), flush=True)
     base = yaml.safe_load(args.spec.read_text())
     rows: list[str] = []
     walls: dict[tuple[str, int], float] = {}
@@ -153,21 +161,23 @@ def main() -> None:
             doc = scale_spec(base, size)
             spec = Path(tmp) / f"spec-{size}x.yaml"
             spec.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=1000))
-            sizes[size] = counts(doc)
+            sizes[size] = counts(doc)  # alerts and panels: the spec's, until generate's output is counted
             first = size == min(args.sizes)
             runners = size_runners(spec, Path(tmp), variants, with_help=first)
             if peer and first:
                 (Path(tmp) / "peer-out").mkdir()
                 runners["peer node-mixin"] = lambda: measure([*peer.command, str(Path(tmp) / "peer-out")])
             repeat = args.repeat if size == 1 else args.large_repeat if size <= 100 else 1
-            for name, runs in race(runners, repeat).items():
+            results = race(runners, repeat)
+            sizes[size].update(rendered_counts(Path(tmp) / f"out-stackgen-{spec.stem}" / "generated"))
+            for name, runs in results.items():
                 walls[(name, size)] = statistics.median(r.wall for r in runs)
                 cpus[(name, size)] = statistics.median(r.cpu for r in runs)
                 rows.append(table_row(size, spec, name, runs, sizes[size], peer))
             print(f"measured {size}x", file=sys.stderr, flush=True)
     print(f"load average at end: {os.getloadavg()[0]:.1f}\n")
-    print("| size | services / metrics / alerts / panels | spec | command | wall (median) | wall range | CPU (median) "
-          "| runs | peak RSS |")
+    print("| size | services / metrics (spec) / alerts / panels (rendered) | spec | command | wall (median) | wall range "
+          "| CPU (median) | runs | peak RSS |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     print("\n".join(rows))
     for clock, times in (("wall", walls), ("CPU", cpus)):
@@ -177,6 +187,48 @@ def main() -> None:
         if peer:
             report_peer(times, sizes, peer, variants, min(args.sizes))
     print(f"\n{peer_line}")
+    if args.deep_terms:
+        print("\n" + deep_expression_lines(args.deep_terms))
+
+
+def compile_sources(roots: list[Path]) -> str:
+    """Bytecode for the stackgen sources under each root, as a wheel install has it; a line saying so."""
+    for root in roots:
+        if not compileall.compile_dir(root / "stackgen", quiet=1):
+            raise SystemExit(f"could not compile {root / 'stackgen'} to bytecode")
+    return f"bytecode: compiled {', '.join(str(r / 'stackgen') for r in roots)} before measuring"
+
+
+def rendered_counts(out: Path) -> dict[str, int]:
+    """Alerts and panels in a generate output folder: what was rendered, the SLOs' expansion included."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    alerts = 0
+    for path in (out / "prometheus").glob("*.yml"):
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        if isinstance(data, dict) and "groups" in data:
+            alerts += sum(1 for g in data["groups"] for rule in g.get("rules", []) if "alert" in rule)
+    panels = 0
+    for path in (out / "grafana" / "dashboards").glob("*.json"):
+        for panel in json.loads(path.read_text(encoding="utf-8")).get("panels", []):
+            panels += len(panel.get("panels", [])) if panel.get("type") == "row" else 1
+    return {"alerts": alerts, "panels": panels}
+
+
+def deep_expression_lines(term_counts: list[int]) -> str:
+    """How long finding the metric names of `a + a + ...` takes as the sum grows: parse, then the search."""
+    from stackgen import promql
+
+    lines = []
+    for terms in term_counts:
+        expr = " + ".join(f"m{i % 10}_total" for i in range(terms))
+        start = time.perf_counter()
+        tree = promql.parse(expr)
+        parsed = time.perf_counter()
+        names = promql.metric_names_in(tree)
+        done = time.perf_counter()
+        lines.append(f"metric names of a sum of {terms} terms: parse {(parsed - start) * 1000:.1f} ms, "
+                     f"names {(done - parsed) * 1000:.2f} ms ({len(names)} names)")
+    return "\n".join(lines)
 
 
 def size_runners(spec: Path, tmp: Path, variants: dict[str, dict[str, str] | None], with_help: bool) -> dict[str, Runner]:

@@ -14,6 +14,8 @@
 # tests/unit/test_environments_golden.py compare these byte for byte.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The guide renders from its compiled template: compile it first, so what is committed matches the goldens.
+bash scripts/compile-templates.sh
 stackgen=.venv/bin/stackgen
 default=$(.venv/bin/python -c 'from importlib import resources
 from stackgen.spec.loader import DEFAULT_SPEC

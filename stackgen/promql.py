@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import promql_parser
 
@@ -49,15 +50,51 @@ def metric_names(expr: str) -> set[str]:
 
 def metric_names_in(tree: promql_parser.Expr) -> set[str]:
     """`metric_names` of an expression already parsed, or of a part of one."""
+    # Walked here with a stack of our own: the parser's `walk` grows much faster than the tree (1.5 s for a
+    # sum of 100 terms, 34 s for 200), while reading a node's children is cheap, so this is linear.
+    names: set[str] = set()
+    stack: list[Any] = [tree]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is promql_parser.VectorSelector:
+            _selected_names(node, names)
+        elif kind is promql_parser.BinaryExpr:
+            stack += (node.rhs, node.lhs)
+        elif kind is promql_parser.MatrixSelector:
+            stack.append(node.vector_selector)
+        elif kind in _ONE_CHILD:
+            stack.append(node.expr)
+            if kind is promql_parser.AggregateExpr and node.param is not None:
+                stack.append(node.param)  # `topk(scalar(x), y)`: the parameter is an expression too
+        elif kind is promql_parser.Call:
+            stack += reversed(node.args)
+        elif kind not in _LEAVES and isinstance(node, promql_parser.Expr):
+            names |= _walked_names(node)  # a node this parser version added: its own walk finds the names
+    return names
+
+
+_ONE_CHILD = (promql_parser.AggregateExpr, promql_parser.ParenExpr, promql_parser.UnaryExpr,
+              promql_parser.SubqueryExpr)
+_LEAVES = (promql_parser.NumberLiteral, promql_parser.StringLiteral)
+
+
+def _selected_names(node: promql_parser.VectorSelector, names: set[str]) -> None:
+    """The name a selector selects by (`x` or `{__name__="x"}`), added to `names`."""
+    if node.name:
+        names.add(node.name)
+    for m in node.matchers.matchers:
+        if m.name == "__name__" and str(m.op).endswith("Equal"):
+            names.add(m.value)
+
+
+def _walked_names(tree: promql_parser.Expr) -> set[str]:
+    """The names under `tree` found by the parser's own walk (slow on deep trees; for unknown nodes only)."""
     names: set[str] = set()
 
     def visit(node: promql_parser.Expr) -> bool:
         if isinstance(node, promql_parser.VectorSelector):
-            if node.name:
-                names.add(node.name)
-            for m in node.matchers.matchers:
-                if m.name == "__name__" and str(m.op).endswith("Equal"):
-                    names.add(m.value)
+            _selected_names(node, names)
         return True
 
     promql_parser.walk(tree, visit)

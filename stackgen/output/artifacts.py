@@ -39,9 +39,12 @@ def serialise_document(document: Document, source: str) -> bytes:
 
 
 def serialise(documents: Iterable[Document], source: str) -> Artifacts:
-    """Every document as bytes, keyed by path, in the folder or beside it as the document says."""
+    """Every document as bytes, keyed by path and in path order, in the folder or beside it as the document says.
+
+    Each document is serialised as it comes and not kept: from a generator, only its bytes outlive it."""
+    serialised = sorted(((document.beside, document.path, serialise_document(document, source))
+                         for document in documents), key=lambda entry: entry[:2])
     artifacts = Artifacts(source)
-    for document in documents:
-        place = artifacts.root_files if document.beside else artifacts.files
-        place[document.path] = serialise_document(document, source)
+    for beside, path, data in serialised:
+        (artifacts.root_files if beside else artifacts.files)[path] = data
     return artifacts

@@ -34,13 +34,11 @@ class _Dumper(yaml.SafeDumper):
         return True
 
 
-# YAML reads these as line breaks: written raw, PyYAML folds them to a space (quoted) or "\n" (block).
-_UNICODE_BREAKS = ("\x85", "\u2028", "\u2029")
-
-
 def _str_style(value: str) -> str | None:
     """The style asked of PyYAML for a string: literal block when multi-line without trailing spaces."""
-    if any(ch in value for ch in _UNICODE_BREAKS):
+    # YAML reads these as line breaks: written raw, PyYAML folds them to a space (quoted) or "\n" (block).
+    # Three tests, not a loop over them: this runs for every string written.
+    if "\x85" in value or "\u2028" in value or "\u2029" in value:
         return '"'  # escaped as \N, \L, \P, which every YAML parser reads back as the character
     if "\n" in value and not any(line != line.rstrip() for line in value.split("\n")):
         return "|"
@@ -95,15 +93,22 @@ def _scalar_text(value: Any) -> tuple[str, str]:
     raise _Fallback
 
 
+class _Pieces:
+    """The emitter's stream: the text it writes, kept as pieces to join once."""
+
+    def __init__(self, out: list[str]) -> None:
+        self.write = out.append
+
+
 class _BlockWriter(Emitter):
     """PyYAML's emitter driven straight from the data: its cursor state and writer methods, no events."""
 
     def __init__(self) -> None:
+        # The stream refers to the pieces, not to the writer: a writer that referred to itself (as its state
+        # does until `dispose`) would outlive its document while the cyclic collector is off, as in the CLI,
+        # and keep every piece of text it wrote until the process ends.
         self.out: list[str] = []
-        super().__init__(self, width=WIDTH, allow_unicode=True)
-
-    def write(self, data: str) -> None:  # the emitter's stream is this object
-        self.out.append(data)
+        super().__init__(_Pieces(self.out), width=WIDTH, allow_unicode=True)
 
     def node(self, value: Any) -> None:
         kind = type(value)
@@ -172,12 +177,15 @@ class _BlockWriter(Emitter):
         self.indention = False
 
     def document(self, data: dict | list) -> str:
-        self.node(data)
-        self.write_indent()
-        if self.open_ended:  # a kept final line break (`|+`) ends the document explicitly
-            self.write_indicator("...", True)
+        try:
+            self.node(data)
             self.write_indent()
-        return "".join(self.out)
+            if self.open_ended:  # a kept final line break (`|+`) ends the document explicitly
+                self.write_indicator("...", True)
+                self.write_indent()
+            return "".join(self.out)
+        finally:
+            self.dispose()  # the emitter's state refers to the emitter
 
 
 def _pyyaml(data: Any) -> str:

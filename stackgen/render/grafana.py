@@ -10,17 +10,15 @@ JSON is brought up to the schema current Grafana reads by grafanalib_current.
 
 from __future__ import annotations
 
-import json
 import re
 import string
 
 from grafanalib import core as g
-from grafanalib._gen import DashboardEncoder
 
 from stackgen.model import Dashboard, Panel, PanelThreshold, Query, Variable
 from stackgen.render.grafana_layout import Box, layout_rows
 from stackgen.render.grafana_variables import datasource_ref, render_variables
-from stackgen.render.grafanalib_current import current_dashboard
+from stackgen.render.grafanalib_current import current_dashboard, json_data
 
 # The dashboard schema version of Grafana's published schema (the Foundation SDK the tests check against):
 # panels are written in that shape, so Grafana's migrations up to it change nothing.
@@ -173,4 +171,4 @@ def build_dashboard(dashboard: Dashboard) -> g.Dashboard:
 def render_dashboard(dashboard: Dashboard) -> dict:
     """One dashboard as JSON-ready data (plain dicts, lists and scalars), for `serialize.dump_json`, in the
     schema current Grafana reads."""
-    return current_dashboard(json.loads(json.dumps(build_dashboard(dashboard).to_json_data(), cls=DashboardEncoder)))
+    return current_dashboard(json_data(build_dashboard(dashboard)))

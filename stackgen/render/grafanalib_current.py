@@ -13,6 +13,7 @@ that grafanalib starts writing and Grafana does not read fails that check, and b
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 DASHBOARD_LEGACY = ("__inputs", "rows", "hideControls", "sharedCrosshair", "style")
@@ -35,6 +36,44 @@ FIELD_CONFIG_LEGACY = ("showThresholdLabels", "showThresholdMarkers")
 FIELD_CUSTOM_LEGACY = {"table": ("displayMode",)}  # a table cell's look is `cellOptions` since Grafana 10.1
 VARIABLE_LEGACY = ("useTags", "tagsQuery", "tagValuesQuery")
 INTERVAL_ONLY = ("auto", "auto_count", "auto_min")  # grafanalib writes them on every variable
+
+
+class _NotPlain(Exception):
+    """A value json would convert its own way (a non-string key, a subclass of str or int): json converts it."""
+
+
+def json_data(obj: Any) -> Any:
+    """grafanalib objects as plain data: what `json.loads(json.dumps(obj, cls=grafanalib's DashboardEncoder))`
+    reads back, without writing and reading the text (a large spec's dashboards are megabytes of it)."""
+    try:
+        return _plain(obj)
+    except (_NotPlain, RecursionError):
+        return json.loads(json.dumps(obj, default=_encode))
+
+
+def _encode(obj: Any) -> Any:
+    """grafanalib's DashboardEncoder.default, without importing grafanalib._gen (argparse and all) for it."""
+    if getattr(obj, "to_json_data", None):
+        return obj.to_json_data()
+    raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
+
+
+def _plain(value: Any) -> Any:
+    kind = type(value)
+    if kind is dict:
+        out = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _NotPlain
+            out[key] = _plain(item)
+        return out
+    if kind is list or kind is tuple:
+        return [_plain(item) for item in value]
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    if getattr(value, "to_json_data", None):
+        return _plain(value.to_json_data())
+    raise _NotPlain
 
 
 def current_dashboard(dashboard: dict) -> dict:

@@ -6,6 +6,8 @@ target adds its own files. Serialising and writing are the output package's; thi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from stackgen.model import Spec
 from stackgen.render.alert_tests import render_test_files
 from stackgen.render.alertmanager import render_alertmanager_config
@@ -17,19 +19,19 @@ from stackgen.targets import layout
 from stackgen.targets.base import Document, Placement, Target
 
 
-def render_documents(spec: Spec, target: Target, placement: Placement = Placement()) -> tuple[Document, ...]:
-    """Every output of `spec` as data, sorted by path. Pure: same inputs, same documents."""
+def render_documents(spec: Spec, target: Target, placement: Placement = Placement()) -> Iterator[Document]:
+    """Every output of `spec` as data, one at a time, in the order the renderers run. Pure: same inputs, same
+    documents. Each is rendered when the one before it has been taken, so a caller that serialises them as they
+    come holds the data of one at a time: on a large spec the dashboards as data are several times their JSON."""
     if spec.dashboards:  # grafanalib is the slowest import: loaded only when a dashboard is drawn
         from stackgen.render.grafana import render_dashboard
-    docs = [
-        Document(layout.PROMETHEUS_CONFIG, render_prometheus_config(spec, target), "yaml"),
-        *(Document(path, rules, "yaml") for path, rules in render_rule_files(spec).items()),
-        *(Document(path, tests, "yaml") for path, tests in render_test_files(spec).items()),
-        Document(layout.ALERTMANAGER_CONFIG, render_alertmanager_config(spec, target), "yaml"),
-        Document(layout.GUIDE, render_monitoring_guide(spec, placement), "text"),
-        Document(layout.DATASOURCES, render_datasources(spec, target), "yaml"),
-        Document(layout.DASHBOARD_PROVIDER, render_dashboard_provider(spec), "yaml"),
-        *(Document(layout.dashboard_file(d.uid), render_dashboard(d), "json") for d in spec.dashboards),
-    ]
-    docs.extend(target.own_documents(spec, placement))
-    return tuple(sorted(docs, key=lambda d: (d.beside, d.path)))
+    yield Document(layout.PROMETHEUS_CONFIG, render_prometheus_config(spec, target), "yaml")
+    yield from (Document(path, rules, "yaml") for path, rules in render_rule_files(spec).items())
+    yield from (Document(path, tests, "yaml") for path, tests in render_test_files(spec).items())
+    yield Document(layout.ALERTMANAGER_CONFIG, render_alertmanager_config(spec, target), "yaml")
+    yield Document(layout.GUIDE, render_monitoring_guide(spec, placement), "text")
+    yield Document(layout.DATASOURCES, render_datasources(spec, target), "yaml")
+    yield Document(layout.DASHBOARD_PROVIDER, render_dashboard_provider(spec), "yaml")
+    for dashboard in spec.dashboards:
+        yield Document(layout.dashboard_file(dashboard.uid), render_dashboard(dashboard), "json")
+    yield from target.own_documents(spec, placement)

@@ -255,3 +255,31 @@ def test_every_panel_type_renders_with_its_unit_range_and_thresholds(kind):
     assert defaults["thresholds"] == {"mode": "absolute", "steps": [{"color": "green", "value": None},
                                                                      {"color": "red", "value": 0.25}]}
     assert [(t["refId"], t["legendFormat"]) for t in out["targets"]] == [("A", "{{job}}"), ("B", "")]
+
+
+def _json_round_trip(obj: object) -> object:
+    """What grafanalib's own encoder writes, read back: what `json_data` gives without the text."""
+    from grafanalib._gen import DashboardEncoder
+
+    return json.loads(json.dumps(obj, cls=DashboardEncoder))
+
+
+@pytest.mark.parametrize(("name", "dashboard"), DASHBOARDS, ids=IDS)
+def test_grafanalib_objects_become_the_data_its_json_encoder_would_write(name, dashboard):
+    from stackgen.render.grafana import build_dashboard
+    from stackgen.render.grafanalib_current import json_data
+
+    built = build_dashboard(dashboard)
+    assert json_data(built) == _json_round_trip(built)
+
+
+@pytest.mark.parametrize("value", [
+    {"tuple": (1, 2.5, "x"), "nested": [{"none": None, "bool": True}], "nan": float("inf")},
+    {1: "an int key"},  # json writes it as "1": handed to json
+    {"a str subclass": type("Name", (str,), {})("v")},
+], ids=["plain data with tuples", "a non-string key", "a subclass of str"])
+def test_data_json_would_convert_its_own_way_comes_out_as_json_reads_it_back(value):
+    from stackgen.render.grafanalib_current import json_data
+
+    assert json.dumps(json_data(value)) == json.dumps(_json_round_trip(value))
+    assert type(next(iter(json_data(value)))) is str

@@ -4,6 +4,7 @@ stackgen's settings: checked on every golden file and on generated data full of 
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from pathlib import Path
@@ -118,3 +119,24 @@ def _nan_free(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_nan_free(v) for v in value]
     return value
+
+
+@pytest.mark.parametrize("data", [{"groups": [{"name": "a", "rules": [{"expr": "up == 0\nor absent(up)\n"}]}]},
+                                  {"written by PyYAML: a key longer than a simple key may be " * 3: 1}],
+                         ids=["written here", "handed to PyYAML midway"])
+def test_no_writer_outlives_its_document_with_the_cyclic_collector_off(data: Any) -> None:
+    # The CLI runs without the collector: a writer in a reference cycle would hold its text until exit.
+    def writers() -> int:
+        return sum(isinstance(o, serialize._BlockWriter) for o in gc.get_objects())
+
+    was_enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        before = writers()
+        for _ in range(3):
+            assert yaml_text(data) == serialize._pyyaml(data)
+        assert writers() == before
+    finally:
+        if was_enabled:
+            gc.enable()
