@@ -9,11 +9,10 @@ import json
 import socket
 import stat
 import sys
-import threading
-from http.server import ThreadingHTTPServer
 
 import httpx
 import pytest
+from support.http_server import serving
 from support.ports import free_port
 from support.service import login, running_service, samples
 from websockets.exceptions import ConnectionClosed
@@ -191,14 +190,8 @@ async def refused(attempt) -> str:
 
 @pytest.fixture
 def sink_url(tmp_path):
-    with open(tmp_path / "sink.log", "w", encoding="utf-8") as out:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(Sink(out=out)))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        try:
-            yield f"http://127.0.0.1:{server.server_address[1]}"
-        finally:
-            server.shutdown()
-            server.server_close()
+    with open(tmp_path / "sink.log", "w", encoding="utf-8") as out, serving(make_handler(Sink(out=out))) as url:
+        yield url
 
 
 SINK_BAD = [
