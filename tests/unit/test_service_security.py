@@ -131,6 +131,7 @@ def test_unauthenticated_websockets_take_no_stream_slot(patronus):
             assert json.loads(ws.recv(timeout=5))["type"] == "status"
 
 
+@pytest.mark.slow
 def test_logins_are_limited_per_user_and_per_client():
     per_user, _ = LOGINS_PER_USER
     per_client, _ = LOGINS_PER_CLIENT

@@ -14,6 +14,7 @@ from conftest import snapshot
 from stackgen.locate import EMBEDDED_NOTE, locate_spec
 
 STACKGEN = str(Path(sys.executable).parent / "stackgen")
+pytestmark = pytest.mark.slow  # every test here runs the stackgen command in processes of its own
 
 
 def stackgen(*args: str, cwd: Path) -> subprocess.CompletedProcess:
