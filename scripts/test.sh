@@ -13,5 +13,6 @@ if [ $# -gt 0 ]; then
 fi
 .venv/bin/python -m pytest -m "not e2e"
 # The live lane waits on real timers, not on the CPU (a verify run uses a tenth of a core), so its long runs go
-# side by side: each test on its own worker, the tests that share one live stack together on one.
-.venv/bin/python -m pytest -m e2e -n 4 --dist loadgroup
+# side by side: each test on its own worker, the tests that share one live stack together on one, that group
+# first (it holds the most tests and takes the longest).
+.venv/bin/python -m pytest -m e2e -n 4 --dist loadgroup --loadscope-reorder

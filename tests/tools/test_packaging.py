@@ -57,10 +57,10 @@ def _bind_sources(compose: dict) -> list[str]:
 
 def test_init_then_generate_from_an_empty_folder_with_the_wheel_renders_a_stack_whose_mounts_exist(wheel, tmp_path):
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=True)
+    venv.create(env_dir)  # without a pip of its own (ensurepip takes seconds): this pip installs into it
     bin_dir = env_dir / "bin"
-    install = subprocess.run([str(bin_dir / "pip"), "install", "-q", str(wheel)], capture_output=True, text=True,
-                             timeout=600)
+    install = subprocess.run([sys.executable, "-m", "pip", "--python", str(bin_dir / "python"), "install", "-q",
+                              str(wheel)], capture_output=True, text=True, timeout=600)
     assert install.returncode == 0, install.stderr
     project = tmp_path / "empty"
     project.mkdir()

@@ -581,6 +581,7 @@ def test_a_missing_spec_file_says_how_to_start_one(cli, tmp_path):
     assert "nothing.yaml: no such file (check the path, or run `stackgen init`)" in result.stderr
 
 
+@pytest.mark.slow
 def test_values_written_out_do_not_count_against_the_alias_budget(cli, tmp_path):
     """A large honest spec is bounded by the file size limit, not by the alias budget."""
     spec = tmp_path / "long.yaml"
@@ -591,6 +592,7 @@ def test_values_written_out_do_not_count_against_the_alias_budget(cli, tmp_path)
     assert "aliases expand" not in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["alias_bomb.yaml", "deep_flow_nesting.yaml", "not_utf8.yaml"])
 def test_the_installed_command_exits_2_without_a_traceback(name, tmp_path):
     """The same through the real entry point, as CI runs it (CliRunner skips the process boundary)."""
@@ -608,6 +610,7 @@ NOISE = st.text(alphabet=":-[]{}#&*!|>'\"\t %@`,?\\\n0aZ_.$", min_size=1, max_si
 
 @settings(max_examples=150, deadline=None, derandomize=True, database=None,
           phases=(Phase.explicit, Phase.generate))
+@pytest.mark.slow
 @given(MUTATIONS, st.integers(min_value=0), st.integers(min_value=0), NOISE)
 def test_any_small_edit_of_the_default_spec_loads_or_is_refused_and_never_crashes(mutation, row, column, noise):
     """Random damage to a real spec: the loader either accepts it or raises SpecError; nothing else escapes."""

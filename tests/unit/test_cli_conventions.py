@@ -24,11 +24,13 @@ def stackgen(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess
                           env={**os.environ, "NO_COLOR": "1"})
 
 
+@pytest.mark.slow
 def test_version_prints_the_package_version():
     result = stackgen("--version")
     assert (result.returncode, result.stdout) == (0, f"stackgen {__version__}\n")
 
 
+@pytest.mark.slow
 def test_shell_completion_is_offered_and_prints_a_script():
     assert "--install-completion" in stackgen("--help").stdout
     shown = subprocess.run([STACKGEN, "--show-completion", "bash"], capture_output=True, text=True, timeout=60,
@@ -61,6 +63,7 @@ USAGE_ERRORS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case, args, message", USAGE_ERRORS, ids=[u[0] for u in USAGE_ERRORS])
 def test_a_usage_error_exits_64_with_its_message_and_no_traceback(case, args, message, tmp_path):
     result = stackgen(*args, cwd=tmp_path)
@@ -70,6 +73,7 @@ def test_a_usage_error_exits_64_with_its_message_and_no_traceback(case, args, me
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_an_invalid_spec_still_exits_2(tmp_path):
     (tmp_path / "stackgen.yaml").write_text("apiVersion: stackgen/v1\n")
     result = stackgen("validate", cwd=tmp_path)
@@ -98,6 +102,7 @@ def broken_and_unconventional(folder: Path) -> tuple[Path, Path]:
     return bad, lint
 
 
+@pytest.mark.slow
 def test_validate_json_lists_every_issue_with_file_line_path_message_hint_and_severity(tmp_path):
     broken_and_unconventional(tmp_path)
     result = stackgen("validate", "bad.yaml", "lint.yaml", "--format", "json", cwd=tmp_path)
@@ -115,6 +120,7 @@ def test_validate_json_lists_every_issue_with_file_line_path_message_hint_and_se
     assert result.stderr == ""
 
 
+@pytest.mark.slow
 def test_validate_json_on_a_good_spec_is_ok_with_no_issues(tmp_path):
     assert stackgen("init", "--name", "shop", cwd=tmp_path).returncode == 0
     result = stackgen("validate", "--format", "json", cwd=tmp_path)
@@ -143,6 +149,7 @@ def test_validate_says_what_it_counted_in_words_that_agree_with_the_count(case, 
     assert (result.exit_code, result.stdout) == (0, f"{tmp_path / 'shop.yaml'}: ok ({summary})\n"), result.output
 
 
+@pytest.mark.slow
 def test_validate_github_prints_one_annotation_per_issue_at_its_line(tmp_path):
     bad, _ = broken_and_unconventional(tmp_path)
     result = stackgen("validate", "bad.yaml", "lint.yaml", "--format", "github", cwd=tmp_path)
@@ -177,6 +184,7 @@ main()
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["serve", "up"])
 def test_serve_and_up_without_the_extra_say_how_to_install_it(command, tmp_path):
     result = subprocess.run([sys.executable, "-c", BLOCK_SERVE_EXTRA, command], cwd=tmp_path, capture_output=True,
@@ -187,6 +195,7 @@ def test_serve_and_up_without_the_extra_say_how_to_install_it(command, tmp_path)
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_generate_and_validate_need_no_web_server(tmp_path):
     for args in (["validate"], ["generate", "--out", "out"]):
         result = subprocess.run([sys.executable, "-c", BLOCK_SERVE_EXTRA, *args], cwd=tmp_path, capture_output=True, text=True,

@@ -15,6 +15,7 @@ import pytest
 from conftest import SPECS, snapshot
 
 STACKGEN = Path(sys.executable).with_name("stackgen")
+pytestmark = pytest.mark.slow  # every test here runs the stackgen command in processes of its own
 SEEDS = ("1", "2")
 
 

@@ -212,6 +212,7 @@ def test_the_local_stack_serves_the_environment_it_runs(project, tmp_path):
                             for c in services)
 
 
+@pytest.mark.slow
 def test_an_environment_renders_the_same_bytes_under_two_hash_seeds(project):
     """A merge that iterated a set would order keys by string hash: two processes with different seeds show it."""
     runs = {}

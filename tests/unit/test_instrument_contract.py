@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import http.server
-import threading
 
 import pytest
+from support.http_server import serving
 
 from stackgen.instrument import ContractError, assert_metrics_contract, metrics_from_spec
 from stackgen.instrument.contract import used_metrics
@@ -103,14 +103,8 @@ class _Metrics(http.server.BaseHTTPRequestHandler):
 
 
 def test_a_running_app_is_scraped_over_loopback():
-    server = http.server.HTTPServer(("127.0.0.1", 0), _Metrics)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        assert_metrics_contract(TASKQ, "api", url=f"http://127.0.0.1:{server.server_port}/metrics")
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_Metrics) as url:
+        assert_metrics_contract(TASKQ, "api", url=f"{url}/metrics")
 
 
 def test_an_app_that_does_not_answer_fails_naming_the_url():

@@ -39,6 +39,7 @@ def objects(spec: Spec) -> dict[str, dict]:
 SPEC_IDS = [s.stem for s in SPECS]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("spec_path", SPECS, ids=SPEC_IDS)
 def test_every_rendered_object_passes_the_crd_and_core_schemas_and_the_name_rules(spec_path):
     rendered = objects(generated_spec(spec_path))
@@ -209,6 +210,7 @@ CHOICES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("spec_path", SPECS, ids=SPEC_IDS)
 @pytest.mark.parametrize("settings", [c[1] for c in CHOICES], ids=[c[0] for c in CHOICES])
 def test_every_choice_in_settings_renders_objects_that_pass_the_checks(spec_path, settings, tmp_path):

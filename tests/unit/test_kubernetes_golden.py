@@ -51,6 +51,7 @@ def test_the_golden_folders_hold_a_kustomization_and_every_listed_manifest():
         assert sorted(p.relative_to(folder).as_posix() for p in (folder / "kubernetes").iterdir()) == listed
 
 
+@pytest.mark.slow
 def test_generate_for_kubernetes_writes_the_same_bytes_under_two_hash_seeds(tmp_path):
     """Labels and secret keys pass through dicts and sets: two hash seeds must give the same bytes."""
     processes = {}

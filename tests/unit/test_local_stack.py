@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import urllib.request
 from io import StringIO
 
 import pytest
+from support.http_server import serving
 from support.ports import free_port
 
 from stackgen.errors import ToolError
@@ -141,17 +141,9 @@ def test_up_fails_fast_on_a_taken_port(cli, tmp_path, taken_port):
 
 @pytest.fixture
 def sink():
-    from http.server import ThreadingHTTPServer
-
     out = StringIO()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(Sink(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", out
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(make_handler(Sink(out))) as url:
+        yield url, out
 
 
 def _post(url: str, body: bytes) -> int:

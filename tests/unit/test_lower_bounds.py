@@ -54,6 +54,7 @@ def lower_bound_drift(pyproject: str, constraints: str) -> list[str]:
     return problems
 
 
+@pytest.mark.slow
 def test_nesting_that_crashed_pyyaml_before_6_0_4_is_refused_with_a_located_message(tmp_path):
     """Why PyYAML's bound is 6.0.4: older wheels' libyaml has no nesting cap, and composing this deep killed
     the interpreter with a segmentation fault. Run as a process, so a crash fails the test, not the worker."""

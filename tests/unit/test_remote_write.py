@@ -123,6 +123,7 @@ def test_the_patch_is_not_applied_by_the_kustomization(remote_spec):
     assert PROMETHEUS_PATCH not in kustomization["resources"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("spec_path", SPECS, ids=SPEC_IDS)
 def test_the_patch_of_every_spec_passes_the_operator_schemas(spec_path: Path, tmp_path):
     assert prometheus_patch_problems(_patch(generated_spec(with_remote_write(spec_path, tmp_path)))) == []

@@ -100,3 +100,15 @@ def test_the_kubernetes_target_has_a_prometheus_rule_per_rule_file(spec):
     rules = {o["metadata"]["name"]: o["spec"] for o in render_prometheus_rules(spec)}
     assert rules == {f"patronus-{stem}": data for stem, data in
                      zip(("recording", "alerts", "slos"), render_rule_files(spec).values(), strict=True)}
+
+
+@pytest.mark.parametrize("path", SPECS, ids=[p.stem for p in SPECS])
+def test_stackgen_test_gives_the_tools_the_very_files_generate_writes(path):
+    from stackgen.targets.layout import ALERTMANAGER_CONFIG
+    from stackgen.verify.spec_tests import tool_inputs
+
+    spec = load([path]).spec
+    files = tool_inputs(spec).files
+    assert set(files) == {ALERTMANAGER_CONFIG, *render_rule_files(spec), *render_test_files(spec)}
+    everything = render_stack(spec, COMPOSE).files
+    assert {name: everything[name] for name in files} == files

@@ -65,6 +65,7 @@ def test_a_hostile_string_is_written_as_pyyaml_writes_it_as_a_value_a_key_and_a_
 EXAMPLES = int(os.environ.get("YAML_WRITER_EXAMPLES", "150"))  # more for a deeper search than the fast lane's
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_data.filter(lambda d: isinstance(d, (dict, list))))
 def test_any_plain_data_is_written_as_pyyaml_writes_it_and_loads_back(data: Any) -> None:
@@ -90,6 +91,7 @@ def test_every_golden_dashboard_is_written_byte_for_byte(golden: Path) -> None:
 @given(st.recursive(_scalars, lambda inner: st.one_of(st.lists(inner, max_size=4), st.tuples(inner),
                                                       st.dictionaries(st.text(max_size=8), inner, max_size=4)),
                     max_leaves=25))
+@pytest.mark.slow
 def test_any_plain_data_is_written_as_json_dumps_writes_it(data: Any) -> None:
     assert dump_json(data) == (json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
 

@@ -27,6 +27,7 @@ def ready(url: str) -> bool:
         return False
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("spec", [None, *SPECS], ids=lambda p: getattr(p, "name", "embedded default"))
 def test_serve_starts_the_service_of_a_spec_with_faults_on_request(spec):
     port = free_port()

@@ -150,6 +150,7 @@ def test_not_ready_turns_readiness_503_naming_the_engine_and_back(service, fault
     assert service.get("/health/ready").status_code == 200
 
 
+@pytest.mark.slow
 def test_slow_http_records_api_requests_slower_than_one_second(service, fault):
     def slow_requests(text: str) -> float:
         return total(text, "http_request_duration_seconds_count", route="/api/paths") - total(

@@ -60,6 +60,7 @@ def test_the_exposition_holds_every_declared_metric_and_nothing_undeclared(any_s
     assert {allowed[name] for name in seen} == {m.name for m in declared}
 
 
+@pytest.mark.slow
 def test_promtool_accepts_the_exposition(any_spec_service):
     promtool = require_tool("promtool")
     _, client = any_spec_service
@@ -169,6 +170,7 @@ def test_client_errors_are_counted_by_type(patronus):
         assert total(after, "http_errors_total", type=kind) - total(before, "http_errors_total", type=kind) == 1
 
 
+@pytest.mark.slow
 def test_two_thousand_random_urls_add_at_most_one_route_label_value(patronus):
     metrics_text(patronus)  # the scrape itself is a route: count it before
     before = samples(metrics_text(patronus))

@@ -9,11 +9,10 @@ import json
 import socket
 import stat
 import sys
-import threading
-from http.server import ThreadingHTTPServer
 
 import httpx
 import pytest
+from support.http_server import serving
 from support.ports import free_port
 from support.service import login, running_service, samples
 from websockets.exceptions import ConnectionClosed
@@ -132,6 +131,7 @@ def test_unauthenticated_websockets_take_no_stream_slot(patronus):
             assert json.loads(ws.recv(timeout=5))["type"] == "status"
 
 
+@pytest.mark.slow
 def test_logins_are_limited_per_user_and_per_client():
     per_user, _ = LOGINS_PER_USER
     per_client, _ = LOGINS_PER_CLIENT
@@ -191,14 +191,8 @@ async def refused(attempt) -> str:
 
 @pytest.fixture
 def sink_url(tmp_path):
-    with open(tmp_path / "sink.log", "w", encoding="utf-8") as out:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(Sink(out=out)))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        try:
-            yield f"http://127.0.0.1:{server.server_address[1]}"
-        finally:
-            server.shutdown()
-            server.server_close()
+    with open(tmp_path / "sink.log", "w", encoding="utf-8") as out, serving(make_handler(Sink(out=out))) as url:
+        yield url
 
 
 SINK_BAD = [

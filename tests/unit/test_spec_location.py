@@ -10,10 +10,13 @@ from pathlib import Path
 
 import pytest
 from conftest import snapshot
+from support.cli import cli_runner
 
+from stackgen.cli.app import app
 from stackgen.locate import EMBEDDED_NOTE, locate_spec
 
 STACKGEN = str(Path(sys.executable).parent / "stackgen")
+pytestmark = pytest.mark.slow  # the tests here run the stackgen command in processes of their own
 
 
 def stackgen(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -22,8 +25,10 @@ def stackgen(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def starter(folder: Path, name: str = "stackgen.yaml", system: str = "shop") -> Path:
-    result = stackgen("init", name, "--name", system, cwd=folder)
-    assert result.returncode == 0, result.stderr
+    """A starter spec to find, written by `stackgen init` in-process: the same files as the command writes, and
+    not what these tests are about, so not worth a process of its own."""
+    result = cli_runner(app)("init", folder / name, "--name", system)
+    assert result.exit_code == 0, result.stderr
     return folder / name
 
 

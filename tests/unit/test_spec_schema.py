@@ -68,6 +68,7 @@ def test_the_command_prints_the_generated_schema(cli, schema):
     assert json.loads(result.stdout) == schema
 
 
+@pytest.mark.slow
 def test_building_the_cli_does_not_build_the_models():
     import subprocess
     import sys
