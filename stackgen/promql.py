@@ -84,7 +84,7 @@ def _selected_names(node: promql_parser.VectorSelector, names: set[str]) -> None
     if node.name:
         names.add(node.name)
     for m in node.matchers.matchers:
-        if m.name == "__name__" and str(m.op).endswith("Equal"):
+        if m.name == "__name__" and str(m.op).rsplit(".", 1)[-1] == "Equal":  # not NotEqual: that excludes it
             names.add(m.value)
 
 

@@ -20,6 +20,7 @@ def _walked(expr: str) -> set[str]:
     ("up", {"up"}),
     ('{__name__="up", job="x"}', {"up"}),
     ('{__name__=~"up|down"}', set()),
+    ('{__name__!="up", job="x"}', set()),  # excludes up: selects no metric by name
     ("rate(http_requests_total[5m])", {"http_requests_total"}),
     ("max_over_time(rate(a_total[1m])[10m:1m])", {"a_total"}),
     ("sum by (le) (rate(h_bucket[5m])) / ignoring(le) group_left sum(rate(h_count[5m]))", {"h_bucket", "h_count"}),
