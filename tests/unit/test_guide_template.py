@@ -42,6 +42,15 @@ def test_a_template_edited_and_not_compiled_again_is_rendered_from_its_source(mo
     assert ": field guide\n" in render_monitoring_guide(load().spec)
 
 
+def test_another_jinja2_series_than_the_one_that_compiled_it_renders_from_the_source(monkeypatch):
+    """A compiled template calls Jinja2's runtime, which a new minor release may change: the shipped form is
+    used only under the series that compiled it."""
+    assert docs.jinja2_series(jinja2.__version__) == guide_template.JINJA2_SERIES
+    monkeypatch.setattr(jinja2, "__version__", "3.9.0")
+    assert docs.load_template().root_render_func.__globals__ is not vars(guide_template)
+    assert ": monitoring guide\n" in render_monitoring_guide(load().spec)
+
+
 def test_an_error_in_the_compiled_template_names_the_templates_own_line():
     with pytest.raises(jinja2.UndefinedError) as caught:
         docs.load_template().render(spec=None)  # line 1 reads spec.file
