@@ -1,3 +1,3 @@
 """stackgen: one declarative spec renders a complete, tool-validated monitoring stack."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

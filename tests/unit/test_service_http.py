@@ -14,6 +14,7 @@ from support.service import OTHER_SPEC, allowed_series, login, running_service, 
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
+from stackgen import __version__
 from stackgen.service.bodies import MAX_BODY_BYTES
 from stackgen.service.metrics import served_metrics
 from stackgen.service.patronus.api import ROUTES
@@ -223,7 +224,7 @@ def test_a_websocket_without_a_valid_token_is_told_why_and_closed(patronus):
 
 def test_system_metrics_are_live(patronus):
     text = metrics_text(patronus)
-    assert value(text, "app_info", version="0.1.0") == 1
+    assert value(text, "app_info", version=__version__) == 1
     assert 0 < value(text, "app_memory_usage_bytes") < value(text, "app_memory_limit_bytes")
     assert value(text, "app_uptime_seconds") > 0
     assert value(text, "db_connections_active") == 1
