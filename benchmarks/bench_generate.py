@@ -18,7 +18,9 @@ after in one run. A spec over the loader's size cap (the 1000x one) is run with 
 only, and marked so. The alerts and panels in the table are those generate wrote (the SLOs' alerts and
 dashboard included), counted in its output; services and metrics are the spec's. Before measuring, the
 sources measured are compiled to bytecode, as an installed wheel has them (the environment may forbid
-writing it, and a cold run would then compile every module again). Last, the time to find the metric names
+writing it, and a cold run would then compile every module again). A floor row times a bare interpreter
+importing the libraries generate runs on, no stackgen code: what no change of stackgen's own can remove. Last,
+the time to find the metric names
 of a sum of N terms (`--deep-terms`), in this process. Measures; asserts nothing.
 """
 
@@ -47,6 +49,9 @@ SIZE_CAP = 5 * 1024 * 1024  # stackgen.spec.yamlsource.MAX_BYTES
 # A cold `stackgen` with the loader's size cap raised, for specs bigger than a person would write.
 UNCAPPED = ("import sys, stackgen.spec.yamlsource as y; y.MAX_BYTES = 1 << 30; sys.argv[0] = 'stackgen'; "
             "from stackgen.cli.app import main; main()")
+# What `generate` cannot go below while it uses these libraries: importing them in a bare interpreter (the CLI,
+# the typed spec, YAML, the guide's Jinja2, grafanalib for dashboards, the PromQL parser), no stackgen code.
+LIBRARY_FLOOR = "import typer, pydantic, yaml, jinja2, grafanalib.core, promql_parser"
 
 
 
@@ -242,6 +247,8 @@ def size_runners(spec: Path, tmp: Path, variants: dict[str, dict[str, str] | Non
             runners[f"{variant} {command}"] = lambda argv=argv, env=env: measure(argv, env)
         if with_help:
             runners[f"{variant} --help"] = lambda env=env: measure([str(STACKGEN), "--help"], env)
+    if with_help:
+        runners["floor: the libraries' imports"] = lambda: measure([sys.executable, "-c", LIBRARY_FLOOR])
     return runners
 
 
@@ -249,6 +256,8 @@ def table_row(size: int, spec: Path, name: str, runs: list[Run], shape: dict[str
     walls = [r.wall for r in runs]
     if name.startswith("peer") and peer:
         what, spec_size = f"- / - / {peer.stats['alerts']} / {peer.stats['panels'] or '-'}", "-"
+    elif name.startswith("floor"):
+        what, spec_size = "(no spec)", "-"
     else:
         what = f"{shape['services']} / {shape['metrics']} / {shape['alerts']} / {shape['panels']}"
         spec_size = f"{spec.stat().st_size // 1024} KiB" + (" (over the size cap: lifted)"
