@@ -260,7 +260,13 @@ class _Builder:
                         "quote it to keep it as text, or write a real date", path) from None
 
     def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict:
-        self.constructor.flatten_mapping(node)
+        try:
+            self.constructor.flatten_mapping(node)
+        except yaml.MarkedYAMLError as exc:  # `<<: 1`: PyYAML merges only mappings, and its error has no spec path
+            mark = exc.problem_mark or node.start_mark
+            raise _fail(self.source.file, mark.line + 1, f"invalid merge key: {exc.problem}",
+                        "give `<<:` a mapping or a list of mappings, such as `<<: *defaults`, or write the keys out",
+                        path + ("<<",)) from None
         out: dict = {}
         for key_node, value_node in node.value:
             key = self.build(key_node, path, depth + 1)

@@ -67,6 +67,14 @@ CASES = [
     edit("a threshold declared twice is a duplicate key", "  site_capacity:\n",
          "  packet_loss_ratio:\n    value: 1\n  site_capacity:\n",
          "patronus.yaml:{line}: thresholds.packet_loss_ratio: duplicate key 'packet_loss_ratio'"),
+    edit("a merge key given a plain value is refused at its line, not with a traceback", "    port: 8443\n",
+         "    <<: 8443\n    port: 8443\n",
+         "patronus.yaml:{line}: services[0].<<: invalid merge key: expected a mapping or list of mappings for "
+         "merging, but found scalar (give `<<:` a mapping or a list of mappings"),
+    edit("a merge key given a list with a plain value in it is refused at that value", "    port: 8443\n",
+         "    <<:\n      - {title: x}\n      - 8443\n    port: 8443\n",
+         "patronus.yaml:{line}: services[0].<<: invalid merge key: expected a mapping for merging, but found "
+         "scalar", line_offset=2),
     raw("bytes that are not UTF-8 name the line and the key they are in", "not_utf8.yaml",
         "not_utf8.yaml:3: system.name: not valid UTF-8 (byte 0xe9) (save the spec as UTF-8)"),
     raw("an empty file says where to start", "empty.yaml",

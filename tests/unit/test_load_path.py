@@ -15,6 +15,8 @@ from importlib import resources
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stackgen import promql
 from stackgen.process import slo_tests
@@ -87,6 +89,16 @@ def test_every_secret_pattern_needs_a_marker_the_quick_look_finds(pattern: re.Pa
     # value_secret looks for the markers before it searches: a pattern that could match without one would be
     # skipped for the strings it matches.
     assert any(marker in pattern.pattern for marker in secrets.SECRET_MARKERS)
+
+
+@pytest.mark.parametrize("pattern", [p for p, _ in secrets.SECRET_VALUES], ids=lambda p: p.pattern[:30])
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_any_text_a_secret_pattern_finds_is_found_by_value_secret(pattern: re.Pattern[str], data: st.DataObject) -> None:
+    # The test above reads the patterns' source; this one holds the quick look to what each pattern matches,
+    # an optional part or an alternative included.
+    text = data.draw(st.from_regex(pattern))
+    assert secrets.value_secret(text) is not None, text
 
 
 def test_a_template_is_checked_once_however_many_alerts_share_it_and_a_refused_one_every_time() -> None:
