@@ -165,3 +165,13 @@ def test_the_generate_check_hook_fails_with_a_diff_when_output_is_stale(precommi
     assert '-        expr: job:http_requests_errors:ratio_rate5m{job="app"} > 0.05\n' \
            '+        expr: job:http_requests_errors:ratio_rate5m{job="app"} > 0.07\n' in result.stdout
     assert "out of date with stackgen.yaml" in result.stdout
+
+
+def test_the_validate_hook_checks_an_environment_overlay_beside_the_spec(precommit, tmp_path):
+    make_repo, run_hooks = precommit
+    repo = make_repo(tmp_path)
+    (repo / "stackgen.staging.yaml").write_text("thresholds:\n  http_error_ratio: {value: lots}\n")
+    assert run(*GIT, "add", "stackgen.staging.yaml", cwd=repo).returncode == 0
+    result = run_hooks(repo)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "stackgen.staging.yaml:2: thresholds.http_error_ratio.value: expected a number, got 'lots'" in result.stdout
