@@ -51,6 +51,16 @@ def test_check_reports_a_missing_output_folder(cli, tmp_path):
     assert "+++ b/nothing/prometheus/prometheus.yml" in result.stdout
 
 
+def test_check_reports_an_empty_file_that_generate_would_remove(cli, tmp_path):
+    out = tmp_path / "gen"
+    cli("generate", "--out", out)
+    (out / "prometheus" / "notes.txt").write_bytes(b"")
+    result = cli("generate", "--out", out, "--check")
+    assert result.exit_code == 1
+    assert result.stdout == "--- a/gen/prometheus/notes.txt\n+++ /dev/null\n"
+    assert "out of date" in result.stderr
+
+
 def test_generate_removes_files_a_previous_run_wrote_but_this_one_does_not(cli, tmp_path):
     out = tmp_path / "gen"
     cli("generate", "--out", out)
