@@ -90,7 +90,7 @@ def test_generate_check_passes_per_environment_and_fails_when_its_overlay_change
     assert "-        expr: max by (queue) (queue_depth) > 5000\n+        expr: max by (queue) (queue_depth) > 7000" \
         in check.stdout
     assert check.stderr == ("environments/production/generated: out of date with taskq.yaml (environment production); "
-                            "run `stackgen generate --env production` and commit the result\n")
+                            "run `stackgen generate taskq.yaml --env production` and commit the result\n")
     assert cli("generate", "taskq.yaml", "--env", "staging", "--check").exit_code == 0
 
 
