@@ -202,6 +202,22 @@ def test_validate_checks_an_overlay_file_as_its_specs_environment(project, cli):
                                     "thresholds.queue_backlog_jobs.value: expected a number, got 'many'")
 
 
+def test_validate_with_no_spec_also_checks_each_overlay_beside_the_spec_it_finds(project, cli):
+    for name in ("taskq.yaml", "taskq.production.yaml", "taskq.staging.yaml"):
+        (project / name).rename(project / name.replace("taskq", "stackgen"))
+    result = cli("validate")
+    assert result.exit_code == 0, result.stderr
+    assert [line.split(": ok")[0] for line in result.stdout.splitlines()] == [
+        "stackgen.yaml", "stackgen.production.yaml (environment production of stackgen.yaml)",
+        "stackgen.staging.yaml (environment staging of stackgen.yaml)"]
+    overlay = project / "stackgen.staging.yaml"
+    overlay.write_text(overlay.read_text().replace("value: 100", "value: many"))
+    failed = cli("validate", "--format", "github")
+    assert failed.exit_code == 2
+    assert failed.stdout.startswith(f"::error file=stackgen.staging.yaml,line={line_of(overlay, 'value: many')},")
+    assert cli("validate", "--env", "production").stdout.startswith("stackgen.yaml (environment production): ok")
+
+
 def test_the_local_stack_serves_the_environment_it_runs(project, tmp_path):
     from stackgen.local.runner import Binaries, plan_stack
 
