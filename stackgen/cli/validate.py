@@ -40,12 +40,10 @@ def validate(
 def _your_spec_and_overlays(env: Optional[str]) -> list[Optional[Path]]:
     """No SPEC: the spec commands find, and (without --env) each environment overlay beside it, so the CI line
     `stackgen validate` also fails on a broken `stackgen.<env>.yaml`."""
-    from stackgen.spec.environments import environments_of
+    from stackgen import pipeline
 
     found = spec_path(None)
-    if found is None or env is not None:
-        return [found]
-    return [found, *(found.with_name(f"{found.stem}.{name}{found.suffix}") for name in environments_of(found))]
+    return [found] if found is None or env is not None else [found, *pipeline.overlay_files(found)]
 
 
 def _as_spec(spec: Optional[Path], env: Optional[str]) -> tuple[Optional[Path], Optional[str]]:
