@@ -20,7 +20,7 @@ from stackgen.output.artifacts import Artifacts, serialise
 from stackgen.output.writer import check_artifacts, write_artifacts, write_scratch
 from stackgen.process import Processor, apply
 from stackgen.process.slo import expand_spec_slos
-from stackgen.spec.environments import overlay_of, read_environment
+from stackgen.spec.environments import environments_of, overlay_of, overlay_path, read_environment
 from stackgen.spec.lint import build_linted
 from stackgen.targets.base import Placement, Target
 from stackgen.targets.layout import DEFAULT_OUT
@@ -65,6 +65,11 @@ def as_environment(path: Path | None) -> tuple[Path | None, str | None]:
     spec: what a file named on the command line is, for a command that checks every file it is given."""
     found = overlay_of(path) if path is not None else None
     return found if found else (path, None)
+
+
+def overlay_files(spec: Path) -> list[Path]:
+    """The environment overlay files beside `spec` (`stackgen.staging.yaml` beside `stackgen.yaml`), sorted."""
+    return [overlay_path(spec, env) for env in environments_of(spec)]
 
 
 def default_out(env: str | None) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 from typing import Optional
@@ -34,10 +35,18 @@ def generate(
         diff = pipeline.check(artifacts, folder)
         if diff:
             sys.stdout.write(diff)
-            again = "stackgen generate" + (f" --env {env}" if env else "")
+            again = _again(spec, target, out, env)
             typer.echo(f"{folder}: out of date with {source}; run `{again}` and commit the result", err=True)
             raise typer.Exit(1)
         typer.echo(f"{folder}: up to date with {source}")
         return
     written = guarded(lambda: pipeline.write(artifacts, folder))
     typer.echo(f"rendered {len(written)} files from {source} into {folder}/")
+
+
+def _again(spec: Optional[Path], target: str, out: Optional[Path], env: Optional[str]) -> str:
+    """The command that brings the checked folder up to date: the same spec, target, folder and environment."""
+    words = ["stackgen", "generate"] + ([str(spec)] if spec is not None else []) + \
+        (["--target", target] if target != "compose" else []) + (["--out", str(out)] if out is not None else []) + \
+        (["--env", env] if env else [])
+    return shlex.join(words)

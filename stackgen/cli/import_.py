@@ -20,7 +20,8 @@ FORCE = typer.Option(False, "--force", help="Replace the --out file when it exis
 
 def merge_option(what: str) -> Optional[Path]:
     return typer.Option(None, "--merge", show_default=False,
-                        help=f"Add {what} to this spec and rewrite it (its comments are not kept).")
+                        help=f"Add {what} to this spec and rewrite it (its comments are not kept, but for "
+                             "the editor's schema line).")
 
 
 def _destination(out: Optional[Path], merge: Optional[Path]) -> tuple[Optional[Path], str]:
@@ -45,7 +46,7 @@ def import_rules_command(
     target, name = _destination(out, merge)
     base = guarded(lambda: read_base(merge)) if merge is not None else None
     imported = guarded(lambda: import_rules(files, base, name))
-    _emit(spec_text(imported.data, files), imported.report.render(), target, force or merge is not None)
+    _emit(spec_text(imported.data, files, merge), imported.report.render(), target, force or merge is not None)
 
 
 def import_alertmanager_command(
@@ -62,7 +63,7 @@ def import_alertmanager_command(
     base = guarded(lambda: read_base(merge)).data if merge is not None else {}
     routing, report = guarded(lambda: import_alertmanager(file))
     spec = guarded(lambda: routing_spec(routing, base, name))
-    _emit(spec_text(spec, [file]), report.render(), target, force or merge is not None)
+    _emit(spec_text(spec, [file], merge), report.render(), target, force or merge is not None)
 
 
 def import_dashboard_command(
@@ -79,7 +80,7 @@ def import_dashboard_command(
     target, name = _destination(out, merge)
     base = guarded(lambda: read_base(merge)) if merge is not None else None
     imported = guarded(lambda: import_dashboards(files, base, name))
-    _emit(spec_text(imported.data, files), imported.report.render(), target, force or merge is not None)
+    _emit(spec_text(imported.data, files, merge), imported.report.render(), target, force or merge is not None)
 
 
 def import_prometheus_command(
@@ -96,7 +97,7 @@ def import_prometheus_command(
     target, name = _destination(out, merge)
     base = guarded(lambda: read_base(merge)) if merge is not None else None
     imported, files = guarded(lambda: import_prometheus(folder, base, name))
-    _emit(spec_text(imported.data, files), imported.report.render(), target, force or merge is not None)
+    _emit(spec_text(imported.data, files, merge), imported.report.render(), target, force or merge is not None)
 
 
 def _emit(text: str, report: str, target: Optional[Path], replace: bool) -> None:

@@ -17,14 +17,15 @@ def test_command(spec: Optional[Path] = SpecArg, strict: bool = StrictOption,
 
     model = load_linted(spec, strict, env).spec
     results = guarded(lambda: run_spec_tests(model))
+    source = model.file + (f" (environment {env})" if env else "")  # an overlay's own cases pass or fail here
     if not results:
-        typer.echo(f"{model.file}: no alert or routing tests declared")
+        typer.echo(f"{source}: no alert or routing tests declared")
         return
     for result in results:
         typer.echo(f"{'ok  ' if result.ok else 'FAIL'}  {result.kind:5}  {result.name}")
         if result.detail:
             typer.echo("        " + result.detail.replace("\n", "\n        "))
     failed = sum(not r.ok for r in results)
-    typer.echo(f"{model.file}: {len(results) - failed} passed, {failed} failed")
+    typer.echo(f"{source}: {len(results) - failed} passed, {failed} failed")
     if failed:
         raise typer.Exit(1)

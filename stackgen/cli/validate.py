@@ -30,11 +30,20 @@ def validate(
     if output_format not in FORMATS:
         raise typer.BadParameter(f"unknown format '{output_format}': choose one of {', '.join(FORMATS)}",
                                  param_hint="'--format'")
-    given: list[Optional[Path]] = [*specs] if specs else [spec_path(None)]
+    given: list[Optional[Path]] = [*specs] if specs else _your_spec_and_overlays(env)
     if output_format == "text":
         _validate_text(given, strict, env)
     else:
         _validate_for_machines(given, strict, output_format, env)
+
+
+def _your_spec_and_overlays(env: Optional[str]) -> list[Optional[Path]]:
+    """No SPEC: the spec commands find, and (without --env) each environment overlay beside it, so the CI line
+    `stackgen validate` also fails on a broken `stackgen.<env>.yaml`."""
+    from stackgen import pipeline
+
+    found = spec_path(None)
+    return [found] if found is None or env is not None else [found, *pipeline.overlay_files(found)]
 
 
 def _as_spec(spec: Optional[Path], env: Optional[str]) -> tuple[Optional[Path], Optional[str]]:

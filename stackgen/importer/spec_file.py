@@ -17,12 +17,27 @@ from stackgen.output.serialize import yaml_text
 from stackgen.spec.checks import Checker
 from stackgen.spec.loader import check_typed, read_source
 
+SCHEMA_COMMENT = "# yaml-language-server:"
 
-def spec_text(data: dict, inputs: Sequence[Path]) -> str:
+
+def spec_text(data: dict, inputs: Sequence[Path], merged: Path | None = None) -> str:
+    """The spec as YAML under a header naming the inputs. A spec merged into keeps its editor's schema line
+    (its other comments are not kept), so completion still works after the merge."""
     names = ", ".join(str(p) for p in inputs)
-    return (f"# Imported by `stackgen import` from {names}.\n"
+    return (_schema_line(merged) + f"# Imported by `stackgen import` from {names}.\n"
             "# Metrics marked `inferred: true` were declared from the rules that read them: confirm type and help.\n"
             + yaml_text(data))
+
+
+def _schema_line(path: Path | None) -> str:
+    if path is None:
+        return ""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            first = handle.readline()
+    except (OSError, UnicodeDecodeError):  # read_base has already reported an unreadable spec
+        return ""
+    return first if first.startswith(SCHEMA_COMMENT) and first.endswith("\n") else ""
 
 
 def read_base(path: Path) -> Base:

@@ -136,8 +136,10 @@ def file_diff(name: str, old: bytes | None, new: bytes | None) -> str:
     def lines(data: bytes | None) -> list[str]:
         return data.decode("utf-8", "replace").splitlines(keepends=True) if data is not None else []
 
-    text = "".join(difflib.unified_diff(lines(old), lines(new), f"a/{name}" if old is not None else "/dev/null",
-                                        f"b/{name}" if new is not None else "/dev/null"))
+    before, after = f"a/{name}" if old is not None else "/dev/null", f"b/{name}" if new is not None else "/dev/null"
+    text = "".join(difflib.unified_diff(lines(old), lines(new), before, after))
+    if not text and old != new:  # an empty file appears or goes: difflib has no line to show, the headers say it
+        return f"--- {before}\n+++ {after}\n"
     return text if text.endswith("\n") or not text else text + "\n\\ No newline at end of file\n"
 
 

@@ -75,10 +75,19 @@ def label_values(spec: Spec) -> dict[str, dict[str, tuple[str, ...]]]:
     for metric in spec.metrics:
         out[metric.name] = {}
         for label in metric.labels:
-            values = own.get((metric.name, label)) or anywhere.get(label) or \
-                list(DEFAULT_LABEL_VALUES.get(label, (FALLBACK_LABEL_VALUE,)))
-            out[metric.name][label] = tuple(values[:MAX_VALUES_PER_LABEL])
+            values = own.get((metric.name, label)) or anywhere.get(label) or _default_values(label)
+            values = values[:MAX_VALUES_PER_LABEL]
+            if not FAILURE_NAME.search(metric.name) and all(FAILURE_VALUE.match(v) for v in values):
+                # the spec names only the failure (an SLO's `outcome="error"`): a healthy service also
+                # succeeds, or a ratio of failures to the total has no total to divide by
+                values = values[:MAX_VALUES_PER_LABEL - 1] + _default_values(label)[:1]
+            out[metric.name][label] = tuple(values)
     return out
+
+
+def _default_values(label: str) -> list[str]:
+    """By label name; none of them names a failure."""
+    return list(DEFAULT_LABEL_VALUES.get(label, (FALLBACK_LABEL_VALUE,)))
 
 
 def _expressions(spec: Spec) -> Iterator[str]:

@@ -17,6 +17,7 @@ from stackgen.model import Dashboard, Panel, Spec
 from stackgen.render.grafana_variables import custom_pick
 from stackgen.verify.http import get_json, poll
 from stackgen.verify.report import FAILED, PROVEN, SKIPPED, PanelResult
+from stackgen.wording import counted
 
 GRAFANA_RANGE = re.compile(r"\$__(rate_interval|interval|range)\b|\$\{__(rate_interval|interval|range)\}")
 LABEL_VALUES = re.compile(r"^label_values\((?:(.*),\s*)?([A-Za-z_][A-Za-z0-9_]*)\s*\)$")
@@ -87,7 +88,8 @@ def check_panels(spec: Spec, prometheus: str, timeout: float,
         return waiting.keys() <= marked
 
     # Marked panels do not hold the wait (they may stay empty for the whole of it): what has data by the
-    # time the others do is reported.
+    # time the others do is reported. Said first, as a panel that never gets data holds the run that long.
+    progress(f"panels: waiting up to {timeout:g} s for {counted(len(waiting.keys() - marked), 'panel')} to have data")
     poll(settled, timeout, every=2)
     out = []
     for d, p in panels:

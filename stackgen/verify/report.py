@@ -99,8 +99,14 @@ def table(report: Report) -> str:
     lines += [f"problem: {problem}" for problem in report.problems]
     counts = {s: sum(r.status == s for r in report.alerts) for s in (PROVEN, SKIPPED, FAILED)}
     verdict = "verified" if report.ok else "NOT verified"
+    # The verdict names every kind of failure, so "0 failed" alerts never reads as a pass of a failed run.
+    failed_panels = sum(p.status == FAILED for p in report.panels)
+    failed_rules = sum(i.status == FAILED for i in report.inhibitions)
+    also = "".join([f", {counted(failed_panels, 'panel')} without data" if failed_panels else "",
+                    f", {counted(failed_rules, 'inhibit rule')} failed" if failed_rules else "",
+                    f", {counted(len(report.problems), 'stack problem')}" if report.problems else ""])
     lines.append(f"{report.spec}: {verdict}: {counted(counts[PROVEN], 'alert')} proven, {counts[SKIPPED]} marked not "
-                 f"provable, {counts[FAILED]} failed; {report.seconds:.0f} s")
+                 f"provable, {counts[FAILED]} failed{also}; {report.seconds:.0f} s")
     return "\n".join(lines)
 
 

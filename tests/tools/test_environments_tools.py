@@ -3,6 +3,7 @@ routing tests of the spec with the environment's overlay merged onto it (`stackg
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
@@ -40,3 +41,11 @@ def test_the_environments_alert_and_routing_tests_pass(spec, env, cli):
     if (spec.name, env) == ("taskq.yaml", "staging"):  # its overlay replaces the spec's routing tests
         assert "ok    route  A critical alert in staging goes to the team channel, and pages nobody." in result.stdout
         assert "A critical alert pages on-call" not in result.stdout
+
+
+def test_the_summary_of_stackgen_test_names_the_environment_whose_cases_ran(cli):
+    require_tool("promtool")
+    require_tool("amtool")
+    result = cli("test", ROOT / "specs" / "taskq.yaml", "--env", "staging")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert re.fullmatch(r"taskq\.yaml \(environment staging\): \d+ passed, 0 failed", result.stdout.splitlines()[-1])

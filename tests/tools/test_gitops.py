@@ -86,6 +86,30 @@ def test_validate_checks_every_spec_it_is_given_as_pre_commit_passes_them(cli, t
     assert "good.yaml: ok (" in result.stdout
 
 
+def _secrets_line(text: str) -> str:
+    return next(line.strip() for line in text.splitlines() if line.strip().startswith("mkdir -p secrets"))
+
+
+SECRETS_SETUP = [
+    ("the README", lambda tmp_path: (ROOT / "README.md").read_text()),
+    ("the rendered guide", lambda tmp_path: write_scratch(render_stack(load_spec(None), TARGETS["compose"]),
+                                                          tmp_path / "rendered").joinpath("docs", "MONITORING.md")
+     .read_text()),
+]
+
+
+@pytest.mark.parametrize("source, text", SECRETS_SETUP, ids=[source for source, _ in SECRETS_SETUP])
+def test_the_secrets_folder_made_as_the_docs_say_is_never_offered_to_git(source, text, tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    assert run(*GIT, "init", "-q", cwd=repo).returncode == 0
+    made = run("bash", "-euc", _secrets_line(text(tmp_path)), cwd=repo)
+    assert made.returncode == 0, made.stderr
+    (repo / "secrets" / "slack_api_url").write_text("https://hooks.example.com/T0/B0/x")
+    status = run(*GIT, "status", "--porcelain", "--untracked-files=all", cwd=repo)
+    assert status.returncode == 0 and status.stdout == "", f"{source}: git would commit {status.stdout}"
+
+
 # --- pre-commit hooks, from a scratch repository ---
 
 def _hook_repository(folder: Path) -> tuple[Path, str]:
@@ -165,3 +189,13 @@ def test_the_generate_check_hook_fails_with_a_diff_when_output_is_stale(precommi
     assert '-        expr: job:http_requests_errors:ratio_rate5m{job="app"} > 0.05\n' \
            '+        expr: job:http_requests_errors:ratio_rate5m{job="app"} > 0.07\n' in result.stdout
     assert "out of date with stackgen.yaml" in result.stdout
+
+
+def test_the_validate_hook_checks_an_environment_overlay_beside_the_spec(precommit, tmp_path):
+    make_repo, run_hooks = precommit
+    repo = make_repo(tmp_path)
+    (repo / "stackgen.staging.yaml").write_text("thresholds:\n  http_error_ratio: {value: lots}\n")
+    assert run(*GIT, "add", "stackgen.staging.yaml", cwd=repo).returncode == 0
+    result = run_hooks(repo)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "stackgen.staging.yaml:2: thresholds.http_error_ratio.value: expected a number, got 'lots'" in result.stdout

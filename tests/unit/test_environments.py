@@ -90,7 +90,7 @@ def test_generate_check_passes_per_environment_and_fails_when_its_overlay_change
     assert "-        expr: max by (queue) (queue_depth) > 5000\n+        expr: max by (queue) (queue_depth) > 7000" \
         in check.stdout
     assert check.stderr == ("environments/production/generated: out of date with taskq.yaml (environment production); "
-                            "run `stackgen generate --env production` and commit the result\n")
+                            "run `stackgen generate taskq.yaml --env production` and commit the result\n")
     assert cli("generate", "taskq.yaml", "--env", "staging", "--check").exit_code == 0
 
 
@@ -188,18 +188,40 @@ def test_an_environment_renders_the_same_bytes_every_time_and_leaves_the_spec_al
     assert base == build(load([Path("taskq.yaml")])).files  # the spec alone renders as if it had no overlays
 
 
-def test_validate_checks_an_overlay_file_as_its_specs_environment(project, cli):
-    result = cli("validate", "taskq.yaml", "taskq.production.yaml", "taskq.staging.yaml")
+def validated(result) -> list[str]:
+    """What `validate` said was ok, one name per spec or overlay, in order."""
     assert result.exit_code == 0, result.stderr
-    assert [line.split(": ok")[0] for line in result.stdout.splitlines()] == [
+    return [line.split(": ok")[0] for line in result.stdout.splitlines()]
+
+
+def spoil_staging(overlay: Path) -> int:
+    """Give the staging overlay's backlog threshold a word for a number; returns that line."""
+    overlay.write_text(overlay.read_text().replace("value: 100", "value: many"))
+    return line_of(overlay, "value: many")
+
+
+def test_validate_checks_an_overlay_file_as_its_specs_environment(project, cli):
+    assert validated(cli("validate", "taskq.yaml", "taskq.production.yaml", "taskq.staging.yaml")) == [
         "taskq.yaml", "taskq.production.yaml (environment production of taskq.yaml)",
         "taskq.staging.yaml (environment staging of taskq.yaml)"]
-    overlay = project / "taskq.staging.yaml"
-    overlay.write_text(overlay.read_text().replace("value: 100", "value: many"))
+    line = spoil_staging(project / "taskq.staging.yaml")
     failed = cli("validate", "taskq.staging.yaml")
     assert failed.exit_code == 2
-    assert failed.stderr.startswith(f"taskq.staging.yaml:{line_of(overlay, 'value: many')}: "
+    assert failed.stderr.startswith(f"taskq.staging.yaml:{line}: "
                                     "thresholds.queue_backlog_jobs.value: expected a number, got 'many'")
+
+
+def test_validate_with_no_spec_also_checks_each_overlay_beside_the_spec_it_finds(project, cli):
+    for name in ("taskq.yaml", "taskq.production.yaml", "taskq.staging.yaml"):
+        (project / name).rename(project / name.replace("taskq", "stackgen"))
+    assert validated(cli("validate")) == [
+        "stackgen.yaml", "stackgen.production.yaml (environment production of stackgen.yaml)",
+        "stackgen.staging.yaml (environment staging of stackgen.yaml)"]
+    line = spoil_staging(project / "stackgen.staging.yaml")
+    failed = cli("validate", "--format", "github")
+    assert failed.exit_code == 2
+    assert failed.stdout.startswith(f"::error file=stackgen.staging.yaml,line={line},")
+    assert cli("validate", "--env", "production").stdout.startswith("stackgen.yaml (environment production): ok")
 
 
 def test_the_local_stack_serves_the_environment_it_runs(project, tmp_path):

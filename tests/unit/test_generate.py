@@ -45,10 +45,31 @@ def test_check_passes_on_fresh_output_and_fails_with_a_diff_after_an_edit(cli, t
     assert "out of date" in result.stderr
 
 
+def test_a_stale_check_names_the_command_that_renders_the_same_spec_target_and_folder(cli, tmp_path):
+    spec, out = tmp_path / "my specs" / "shop.yaml", tmp_path / "deploy"
+    assert cli("init", spec).exit_code == 0
+    assert cli("generate", spec, "--target", "kubernetes", "--out", out).exit_code == 0
+    spec.write_text(spec.read_text().replace("    value: 0.05\n", "    value: 0.07\n", 1))
+    result = cli("generate", spec, "--target", "kubernetes", "--out", out, "--check")
+    assert result.exit_code == 1
+    assert result.stderr == (f"{out}: out of date with shop.yaml; run `stackgen generate '{spec}' --target kubernetes "
+                             f"--out {out}` and commit the result\n")
+
+
 def test_check_reports_a_missing_output_folder(cli, tmp_path):
     result = cli("generate", "--out", tmp_path / "nothing", "--check")
     assert result.exit_code == 1
     assert "+++ b/nothing/prometheus/prometheus.yml" in result.stdout
+
+
+def test_check_reports_an_empty_file_that_generate_would_remove(cli, tmp_path):
+    out = tmp_path / "gen"
+    cli("generate", "--out", out)
+    (out / "prometheus" / "notes.txt").write_bytes(b"")
+    result = cli("generate", "--out", out, "--check")
+    assert result.exit_code == 1
+    assert result.stdout == "--- a/gen/prometheus/notes.txt\n+++ /dev/null\n"
+    assert "out of date" in result.stderr
 
 
 def test_generate_removes_files_a_previous_run_wrote_but_this_one_does_not(cli, tmp_path):

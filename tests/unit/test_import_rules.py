@@ -153,3 +153,32 @@ def test_import_merges_into_an_existing_spec(tmp_path: Path, cli) -> None:
     assert merged["system"]["name"] == "taskq"
     assert "prometheus-extra" in [g["name"] for g in merged["alert_groups"]]
     assert cli("validate", spec).exit_code == 0
+
+
+
+MERGES = [
+    ("rules", FIXTURES / "node.rules.yaml"),
+    ("alertmanager", FIXTURES / "alertmanager.yml"),
+    ("dashboard", FIXTURES / "node-overview.dashboard.json"),
+]
+SCHEMA_LINE = "# yaml-language-server: $schema=stackgen.schema.json\n"
+
+
+@pytest.mark.parametrize("kind, source", MERGES, ids=[kind for kind, _ in MERGES])
+def test_a_merge_keeps_the_editor_schema_line_of_the_spec_it_rewrites(kind: str, source: Path, tmp_path: Path,
+                                                                      cli) -> None:
+    spec = tmp_path / "stackgen.yaml"
+    assert cli("import", "rules", FIXTURES / "prometheus.rules.yaml", "--out", spec).exit_code == 0
+    spec.write_text(SCHEMA_LINE + spec.read_text())
+    result = cli("import", kind, source, "--merge", spec)
+    assert result.exit_code == 0, result.stderr
+    lines = spec.read_text().splitlines(keepends=True)
+    assert lines[0] == SCHEMA_LINE
+    assert lines[1].startswith("# Imported by `stackgen import` from ")
+
+
+def test_a_merge_into_a_spec_without_a_schema_line_adds_none(tmp_path: Path, cli) -> None:
+    spec = tmp_path / "taskq.yaml"
+    spec.write_text(TASKQ.read_text().split("\n", 1)[1])
+    assert cli("import", "rules", FIXTURES / "prometheus.rules.yaml", "--merge", spec).exit_code == 0
+    assert spec.read_text().startswith("# Imported by `stackgen import` from ")

@@ -8,7 +8,7 @@ import pytest
 from conftest import SPECS
 from support.service import OTHER_SPEC, allowed_series, samples
 
-from stackgen.model import Metric
+from stackgen.model import Metric, RecordingRule
 from stackgen.service.driver import Driver
 from stackgen.service.metrics import ServiceError, SpecMetrics, served_metrics
 from stackgen.spec.loader import load_spec
@@ -46,6 +46,19 @@ def test_labelled_metrics_nobody_drives_get_baseline_series_with_default_label_v
     assert samples(registry.exposition().decode()) == {
         ("jobs_total", frozenset({("queue", "default"), ("result", "ok")})): 2.0,
         ("jobs_total", frozenset({("queue", "default"), ("result", "failed")})): 0.0}
+
+
+def test_a_counter_the_spec_names_only_by_its_failure_value_also_counts_successes_on_a_healthy_service():
+    spec = load_spec(None)
+    thumbs = Metric("thumbnails_total", "counter", "Thumbnails written.", labels=("outcome",))
+    errors = RecordingRule("thumbnails:error_ratio", 'sum(rate(thumbnails_total{outcome="error"}[5m])) '
+                                                     "/ sum(rate(thumbnails_total[5m]))")
+    shop = replace(spec, metrics=(thumbs,), alert_groups=(), recording_rules=(errors,), dashboards=())
+    registry = SpecMetrics([thumbs])
+    Driver(shop, registry, {}).step(2.0)
+    assert samples(registry.exposition().decode()) == {
+        ("thumbnails_total", frozenset({("outcome", "error")})): 0.0,
+        ("thumbnails_total", frozenset({("outcome", "succeeded")})): 2.0}
 
 
 def test_created_series_are_left_out_of_the_exposition():

@@ -44,6 +44,14 @@ def test_a_failed_alert_shows_what_failed_and_fails_the_run():
     assert not report(PROVEN_ALERT, FAILED_ALERT).ok
 
 
+def test_the_verdict_of_a_run_whose_alerts_all_pass_names_the_panels_and_problems_that_failed_it():
+    panels = (PanelResult("Overview", "Queue", FAILED, "no data for queue_depth"),
+              PanelResult("SLOs", "Budget", FAILED, "no data for slo:error_budget:ratio"))
+    bad = Report("shop.yaml", (PROVEN_ALERT,), panels, 120.2, problems=("rule thumbs:rate failed to evaluate",))
+    assert table(bad).endswith("shop.yaml: NOT verified: 1 alert proven, 0 marked not provable, 0 failed, "
+                               "2 panels without data, 1 stack problem; 120 s")
+
+
 @pytest.mark.parametrize("case, ok", [
     ("every alert proven", report(PROVEN_ALERT)),
     ("an alert marked not provable", report(PROVEN_ALERT, SKIPPED_ALERT)),
