@@ -10,6 +10,8 @@ import functools
 import re
 from collections.abc import Collection, Iterable, Iterator
 
+import promql_parser as pp
+
 from stackgen import promql
 from stackgen.errors import SpecIssue
 from stackgen.model import SERIES_SUFFIXES
@@ -205,9 +207,25 @@ def check_alert(c: Checker, path: SpecPath, alert: Alert) -> None:
         c.reference(path + ("service",), alert.service, c.service_names, "service", "'services:'")
     for ti, test in enumerate(alert.tests):
         for series, values in test.series.items():
+            before = len(c.issues)
             c.expression(path + ("tests", ti, "series", series), series)
+            if len(c.issues) == before:
+                check_series_key(c, path + ("tests", ti, "series", series), series)
             check_series_values(c, path + ("tests", ti, "series", series), values)
         check_case_value(c, alert, test, path + ("tests", ti))
+
+
+def check_series_key(c: Checker, path: SpecPath, series: str) -> None:
+    """An input series is one series, as promtool reads it: a metric name and labels set with `=`. Any other
+    PromQL (`1`, `sum(x)`, `x[5m]`, `x{a!="b"}`) parses as an expression, but promtool refuses it."""
+    node = promql.parse(series)
+    if isinstance(node, pp.VectorSelector):
+        matchers = node.matchers.matchers
+        named = bool(node.name) or any(m.name == "__name__" for m in matchers)
+        if named and node.offset is None and node.at is None and all(m.op == pp.MatchOp.Equal for m in matchers):
+            return
+    c.add(path, f"'{series}' is not a series (a metric name and labels set with =)",
+          'write the series as promtool reads it, e.g. http_requests_total{job="api", status="500"}')
 
 
 def check_series_values(c: Checker, path: SpecPath, values: str) -> None:

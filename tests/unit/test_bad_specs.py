@@ -275,6 +275,17 @@ CASES = [
          "answering for a minute pages].series."
          "up{job=\"dashboard\", instance=\"dashboard:8443\"}: cannot read 'x' in the series values '1 1 0 x 5' "
          "(promtool's notation: space-separated values"),
+    edit("a test series written as a number is refused before the expected alert is derived from it",
+         """'up{job="dashboard", instance="dashboard:8443"}': "1 1 0x5"\n""", """1: "1 1 0x5"\n""",
+         "patronus.yaml:{line}: alert_groups[service-health].alerts[DashboardDown].tests[an instance that stops "
+         "answering for a minute pages].series.1: '1' is not a series (a metric name and labels set with =) (write "
+         "the series as promtool reads it, e.g. http_requests_total{job=\"api\", status=\"500\"})"),
+    edit("a test series with a negative matcher is refused, as promtool refuses it",
+         """'up{job="dashboard", instance="dashboard:8443"}': "1 1 0x5"\n""",
+         """'up{job="dashboard", instance!="dashboard:8443"}': "1 1 0x5"\n""",
+         "patronus.yaml:{line}: alert_groups[service-health].alerts[DashboardDown].tests[an instance that stops "
+         "answering for a minute pages].series.up{job=\"dashboard\", instance!=\"dashboard:8443\"}: "
+         "'up{job=\"dashboard\", instance!=\"dashboard:8443\"}' is not a series"),
     edit("a label the metric does not declare suggests the declared one", "expr: sdwan_path_up == 0",
          'expr: sdwan_path_up{sitee="paris"} == 0',
          "patronus.yaml:{line}: alert_groups[sdwan].alerts[PathDown].expr: 'sdwan_path_up' has no label 'sitee', "
@@ -350,6 +361,11 @@ CASES = [
          "summary: Patronus dashboard {{ $label.instance }} is down",
          "patronus.yaml:{line}: alert_groups[service-health].alerts[DashboardDown].summary: invalid template: "
          "undefined variable $label in '{{ $label.instance }}' (did you mean '$labels'?)"),
+    # --- SLOs ---
+    edit("a latency selector of blanks is refused, since the bucket query appends le to it",
+         """selector: 'job="dashboard", route="/api/login"'""", "selector: ' '",
+         "patronus.yaml:{line}: slos[dashboard-login-latency].sli.latency.selector: invalid label matchers: invalid "
+         "promql query (write matchers as job=\"api\", route=\"/x\")"),
     # --- routing: unknown receivers are dead ends, a catch-all route shadows the ones after it ---
     edit("a route to an unknown receiver is a dead end", "      receivers: [email-info]\n",
          "      receivers: [email-inf]\n",
