@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from stackgen.errors import SpecError, SpecIssue
+from stackgen.importer.alertmanager_shape import shape_issues
 from stackgen.importer.report import Report
 from stackgen.spec.loader import read_source
 from stackgen.spec.yamlsource import Source
@@ -78,8 +79,9 @@ class AlertmanagerImport:
             return {"name": name}
         kind, index, config = configs[0]
         at = path + (next(k for k, v in KINDS.items() if v == kind), index)
-        merged = {**{field: self.data.get("global", {}).get(key) for field, key in GLOBALS.get(kind, {}).items()
-                     if self.data.get("global", {}).get(key) is not None}, **config}
+        defaults = self.data.get("global") or {}
+        merged = {**{field: defaults[key] for field, key in GLOBALS.get(kind, {}).items()
+                     if defaults.get(key) is not None}, **config}
         secret = SECRETS.get(kind)
         if secret and merged.get(secret[0]) is not None and secret[1] not in merged:
             merged[secret[1]] = f"{SECRETS_DIR}/{name}-{secret[0].replace('_', '-')}"
@@ -139,7 +141,11 @@ class AlertmanagerImport:
 def import_alertmanager(path: Path) -> tuple[dict[str, Any], Report]:
     """The spec's `routing:` section of an Alertmanager config, and the report of what changed."""
     report = Report()
-    routing = AlertmanagerImport(read_source(path), report).routing()
+    source = read_source(path)
+    issues = shape_issues(source)
+    if issues:
+        raise SpecError(issues)
+    routing = AlertmanagerImport(source, report).routing()
     report.imported = [f"{len(routing['receivers'])} receiver(s)", f"{len(routing.get('routes', []))} top-level "
                        f"route(s)", f"{len(routing.get('inhibit_rules', []))} inhibit rule(s)",
                        f"{len(routing.get('time_intervals', []))} time interval(s)"]
