@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from stackgen.errors import SpecError, SpecIssue
+from stackgen.importer.dashboard_panels import as_list
 from stackgen.spec.yamlsource import parse_yaml
 
 JsonPath = tuple[str | int, ...]
@@ -68,6 +69,9 @@ def _document(path: Path) -> tuple[Any, bytes]:
         return json.loads(text), text
     except UnicodeDecodeError:
         raise SpecError([SpecIssue(file, None, "", "not UTF-8 text", "export the dashboard as JSON again")]) from None
+    except RecursionError:  # json nests on the call stack; no export comes near the limit
+        raise SpecError([SpecIssue(file, None, "", "invalid JSON: nested too deeply to read",
+                                   "export the dashboard from Grafana again (Share > Export > Save to file)")]) from None
     except json.JSONDecodeError as exc:
         raise SpecError([SpecIssue(file, exc.lineno, "", f"invalid JSON: {exc.msg} (column {exc.colno})",
                                    "export the dashboard from Grafana again (Share > Export > Save to file)")]) from None
@@ -99,7 +103,7 @@ def _rows(dashboard: RawDashboard) -> list[RawRow]:
             rows[-1].panels.append(RawPanel(panel, where))
             continue
         rows.append(RawRow(str(panel.get("title") or "") or None, bool(panel.get("collapsed")), where))
-        for j, inner in enumerate(panel.get("panels") or []):
+        for j, inner in enumerate(as_list(panel.get("panels"))):
             if isinstance(inner, dict):
                 rows[-1].panels.append(RawPanel(inner, dashboard.where(("panels", i, "panels", j))))
     return rows
