@@ -29,6 +29,12 @@ CASES = [
      "--report {tmp}/none/r.json: cannot be written (name a file in a folder that exists and you may write to)"),
     ("a verify report that is a folder", ["verify", EMBEDDED_SPEC, "--report", "{tmp}/folder.json"],
      "--report {tmp}/folder.json: cannot be written (name a file in a folder that exists and you may write to)"),
+    ("a codegen module that is a folder", ["codegen", "python", EMBEDDED_SPEC, "-s", "dashboard", "--out",
+                                           "{tmp}/folder.json"],
+     "{tmp}/folder.json: is a folder; name the module file, e.g. {tmp}/folder.json/metrics.py"),
+    ("codegen --check against a folder", ["codegen", "python", EMBEDDED_SPEC, "-s", "dashboard", "--check", "--out",
+                                          "{tmp}/folder.json"],
+     "{tmp}/folder.json: is a folder; name the module file, e.g. {tmp}/folder.json/metrics.py"),
 ]
 
 
