@@ -152,8 +152,10 @@ def import_alertmanager(path: Path) -> tuple[dict[str, Any], Report]:
     return routing, report
 
 
-def routing_spec(routing: dict[str, Any], base: dict[str, Any], out_name: str) -> dict[str, Any]:
-    """The spec with `routing:` (a new rules-free spec, or `base` without routing of its own), checked."""
+def routing_spec(routing: dict[str, Any], base: dict[str, Any], out_name: str,
+                 origin: Path | None = None) -> dict[str, Any]:
+    """The spec with `routing:` (a new rules-free spec, or `base` without routing of its own), checked; a
+    problem with the routing is named at its line in `origin`, the Alertmanager config it came from."""
     from stackgen.output.serialize import yaml_text
     from stackgen.spec.loader import check_typed
     from stackgen.spec.yamlsource import parse_yaml
@@ -162,5 +164,43 @@ def routing_spec(routing: dict[str, Any], base: dict[str, Any], out_name: str) -
         raise SpecError([SpecIssue(out_name, None, "routing", "the spec already has a 'routing:' section",
                                    "import into a spec without one, or write a new spec with --out")])
     spec = {"apiVersion": "stackgen/v1", **{k: v for k, v in base.items() if k != "apiVersion"}, "routing": routing}
-    check_typed(parse_yaml(yaml_text(spec).encode("utf-8"), out_name))
+    text = parse_yaml(yaml_text(spec).encode("utf-8"), out_name)
+    try:
+        check_typed(text)
+    except SpecError as exc:
+        raise (_relocated(exc, text, origin) if origin else exc) from None
     return spec
+
+
+def _relocated(exc: SpecError, text: Source, origin: Path) -> SpecError:
+    """The issues about the imported routing at their lines in the Alertmanager config, not in the spec's
+    text, which is never written when it does not validate."""
+    config = read_source(origin)
+    deepest: dict[int, tuple] = {}  # each line of the text: the deepest spec path on it
+    for path, line in text.lines.items():
+        if len(path) >= len(deepest.get(line, ())):
+            deepest[line] = path
+    return SpecError([config.issue(at, issue.message, issue.hint)
+                      if (at := _origin_path(deepest.get(issue.line or 0, ()), config.data)) else issue
+                      for issue in exc.issues])
+
+
+def _origin_path(path: tuple, config: Any) -> tuple:
+    """Where a value of the imported `routing:` came from in the config; near enough where the spec writes it
+    otherwise (a matcher made from a legacy `match:` is found at its route)."""
+    if path[:1] != ("routing",) or len(path) < 2:
+        return ()
+    head, rest = path[1], path[2:]
+    if head == "routes":
+        return ("route", "routes", *rest)
+    if head == "receivers":  # `slack: {...}` is the first of the receiver's `slack_configs:`
+        return ("receivers", rest[0], f"{rest[1]}_configs", 0, *rest[2:]) if rest[1:2] and rest[1] in FIELDS \
+            else ("receivers", *rest)
+    if head == "inhibit_rules":
+        return (head, *rest)
+    if head == "time_intervals":  # the config's time_intervals, then its mute_time_intervals
+        first = len(config.get("time_intervals") or []) if isinstance(config, dict) else 0
+        if rest and isinstance(rest[0], int) and rest[0] >= first:
+            return ("mute_time_intervals", rest[0] - first, *rest[1:])
+        return ("time_intervals", *rest)
+    return ("route", head, *rest)

@@ -73,7 +73,7 @@ def import_prometheus(folder: Path, base: Base | None = None, out_name: str = "i
         _join(report, rules.report)
     if alertmanager is not None:
         routing, routing_report = import_alertmanager(alertmanager)
-        spec = routing_spec(routing, spec, out_name)
+        spec = routing_spec(routing, spec, out_name, alertmanager)
         _join(report, routing_report)
     return Imported(spec, report), [config, *files, *([alertmanager] if alertmanager else [])]
 

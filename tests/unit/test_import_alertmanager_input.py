@@ -58,3 +58,28 @@ def test_an_empty_global_section_is_no_global_settings(tmp_path: Path, cli) -> N
     result = cli("import", "alertmanager", config)
     assert result.exit_code == 0, result.output
     assert "webhook:\n        url: http://h/x" in result.stdout
+
+
+REFUSED = [
+    ("a matcher with an unbalanced regex", ROUTE + "  routes:\n    - receiver: a\n      matchers:\n"
+     "        - 'alertname=~\"(\"'\n" + RECEIVERS,
+     "am.yml:6: route.routes[0].matchers[0]: invalid matcher 'alertname=~\"(\"': invalid regex: missing ), "
+     "unterminated subpattern (check brackets, parentheses and escapes)"),
+    ("a Slack channel written as a number", ROUTE + "receivers:\n  - name: a\n    slack_configs:\n"
+     "      - api_url_file: /etc/am/slack\n        channel: 5\n",
+     "am.yml:7: receivers[a].slack_configs[0].channel: expected a string, got 5"),
+    ("a time of day written as a number", ROUTE + RECEIVERS + "mute_time_intervals:\n  - name: night\n"
+     "    time_intervals:\n      - times:\n          - {start_time: 5, end_time: '06:00'}\n",
+     "am.yml:9: mute_time_intervals[night].time_intervals[0].times[0].start_time: expected a string, got 5"),
+]
+
+
+@pytest.mark.parametrize("text, message", [(t, m) for _, t, m in REFUSED], ids=[n for n, _, _ in REFUSED])
+def test_a_value_the_spec_refuses_is_named_at_its_line_in_the_config(text: str, message: str, tmp_path: Path,
+                                                                      cli) -> None:
+    config = tmp_path / "am.yml"
+    config.write_text(text)
+    result = cli("import", "alertmanager", config, "--out", tmp_path / "spec.yaml")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines()[0] == f"{tmp_path / message}"
+    assert not (tmp_path / "spec.yaml").exists()
