@@ -87,6 +87,16 @@ CASES = [
          "  name: patronus\n", "  name: 2001-02-30\n",
          "patronus.yaml:{line}: system.name: invalid value '2001-02-30': day is out of range for month (quote it to "
          "keep it as text, or write a real date)"),
+    edit("a value its explicit tag cannot read is refused at its line, not with a traceback",
+         "  name: patronus\n", "  name: !!bool maybe\n",
+         "patronus.yaml:{line}: system.name: invalid value 'maybe': not a bool (write a value !!bool reads, or remove "
+         "the tag)"),
+    edit("a number its explicit tag cannot read names the tag to remove", "  name: patronus\n", "  name: !!int 08\n",
+         "patronus.yaml:{line}: system.name: invalid value '08': invalid literal for int() with base 8: '08' (write a "
+         "value !!int reads, or remove the tag)"),
+    edit("a merge key on a plain value says what a merge takes", "  name: patronus\n", "  <<: 5\n  name: patronus\n",
+         "patronus.yaml:{line}: system: invalid merge (<<): expected a mapping or list of mappings for merging, but "
+         "found scalar (write `<<: *anchor` with the anchor of a mapping, or a list of them)"),
     raw("a top-level list is not a spec", "top_level_list.yaml",
         "top_level_list.yaml:1: the spec must be a mapping at the top level"),
     raw("a python tag is never constructed", "python_tag.yaml",
