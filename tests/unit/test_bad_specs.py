@@ -146,6 +146,18 @@ CASES = [
          "    value: 0.05\n    unit: ratio\n    description: Share of HTTP requests answered with a 5xx status that pages",
          "    value: '0.05'\n    unit: ratio\n    description: Share of HTTP requests answered with a 5xx status that pages",
          "patronus.yaml:{line}: thresholds.http_error_ratio.value: expected a number, got '0.05'"),
+    edit("a threshold of YAML's not-a-number is refused with how YAML read it",
+         "    value: 0.05\n    unit: ratio\n    description: Share of HTTP requests answered with a 5xx status that pages",
+         "    value: .nan\n    unit: ratio\n    description: Share of HTTP requests answered with a 5xx status that pages",
+         "patronus.yaml:{line}: thresholds.http_error_ratio.value: expected a finite number, got nan (YAML reads .inf and "
+         ".nan as infinity and not-a-number: write the number itself)"),
+    edit("an infinite histogram bucket is refused, since +Inf is always added",
+         "buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]",
+         "buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, .inf]",
+         "patronus.yaml:{line}: metrics[http_request_duration_seconds].buckets[10]: expected a finite number, got inf"),
+    edit("an SLO objective of not-a-number is refused before the SLO math sees it", "    objective: 99.9\n",
+         "    objective: .nan\n", "patronus.yaml:{line}: slos[dashboard-api-availability].objective: expected a finite "
+         "number, got nan"),
     edit("a misspelt key inside a threshold mapping suggests the right one",
          "    value: 0.05\n    unit: ratio\n    description: Share of HTTP requests answered with a 5xx status that pages",
          "    valeu: 0.05\n    unit: ratio\n    description: Share of HTTP requests answered with a 5xx status that pages",

@@ -5,6 +5,7 @@ value looks like: the generated schema shows it to editors and error messages sh
 """
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
@@ -71,6 +72,8 @@ def _number(value: Any) -> int | float:
     # int stays int and float stays float: thresholds are written into PromQL as the user wrote them.
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise PydanticCustomError("float_type", "Input should be a valid number")
+    if not math.isfinite(value):  # YAML's .inf and .nan: no threshold, bucket or bound means either
+        raise PydanticCustomError("finite_number", "Input should be a finite number")
     return value
 
 
