@@ -15,6 +15,7 @@ from typing import Any
 
 from stackgen.errors import SpecError, SpecIssue
 from stackgen.importer.dashboard_panels import as_list
+from stackgen.spec.loader import read_bounded
 from stackgen.spec.yamlsource import parse_yaml
 
 JsonPath = tuple[str | int, ...]
@@ -58,7 +59,7 @@ def _lines(text: bytes, file: str) -> dict[JsonPath, int]:
 def _document(path: Path) -> tuple[Any, bytes]:
     file = str(path)
     try:
-        text = path.read_bytes()
+        text = read_bounded(path)
     except FileNotFoundError:
         raise SpecError([SpecIssue(file, None, "", "no such file", "check the path")]) from None
     except IsADirectoryError:

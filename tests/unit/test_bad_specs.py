@@ -714,3 +714,27 @@ def test_a_libyaml_without_a_nesting_cap_never_composes_a_spec_nested_too_deep(c
     spec.write_text(deeply_nested(500))  # under the cap of the libyaml installed here, which would stop it first
     result = cli("validate", spec)
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"{spec}:2: {REFUSED}\n")
+
+
+ODD_NAMES = [
+    ("a spec file without a suffix is read as a spec", "spec"),
+    ("a spec file named only .yaml is read as a spec", ".yaml"),
+    ("a hidden file beside .yaml is a spec of its own, not an environment of it", ".hidden.yaml"),
+]
+
+
+@pytest.mark.parametrize("name", [n for _, n in ODD_NAMES], ids=[i for i, _ in ODD_NAMES])
+def test_a_spec_file_of_any_name_is_read_without_a_traceback(name, cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".yaml").write_text("")
+    Path(name).write_text("")
+    result = cli("validate", name)
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"{name}:1: the spec is empty (start from `stackgen init`)\n"
+
+
+def test_a_device_that_never_ends_is_read_only_up_to_the_size_limit(cli):
+    result = cli("validate", "/dev/zero")
+    assert result.exit_code == 2, result.output
+    assert result.stderr == ("/dev/zero: file is 5242881 bytes, over the 5242880-byte limit (split the spec or remove "
+                             "generated content)\n")
