@@ -209,6 +209,10 @@ CASES = [
     edit("a number as a label name is refused like any other bad name", "    labels:\n      team: netops\n",
          "    labels:\n      team: netops\n      1: one\n",
          "patronus.yaml:{line}: services[dashboard].labels: '1' is not valid here: expected a Prometheus label name"),
+    edit("a metrics path with a query string is refused, since Prometheus escapes the ? and scrapes nothing",
+         "    metrics_path: /metrics\n", "    metrics_path: /metrics?format=text\n",
+         "patronus.yaml:{line}: services[dashboard].metrics_path: '/metrics?format=text' is not valid here: expected a "
+         "URL path starting with /, without spaces, ?, #, braces or //"),
     edit("an uppercase service name is refused", "  - name: dashboard\n", "  - name: Dashboard\n",
          "patronus.yaml:{line}: services[Dashboard].name: 'Dashboard' is not valid here: expected a lowercase name"),
     # --- exporters: catalog kinds, the generic form, their secrets and their metrics ---

@@ -89,8 +89,10 @@ MetricName = Annotated[str, Strict(), StringConstraints(max_length=200, pattern=
                        Format("a Prometheus metric name: letters, digits, _ and :, not starting with a digit")]
 LabelName = Annotated[str, Strict(), StringConstraints(max_length=100, pattern=r"^[a-zA-Z_][a-zA-Z0-9_]*$"),
                       Format("a Prometheus label name: letters, digits and _, not starting with a digit")]
-UrlPath = Annotated[str, Strict(), StringConstraints(max_length=500, pattern=r"^/[^\s]*$"),
-                    Format("a URL path starting with /")]
+# Segments without ? # { }: Prometheus escapes a ? in metrics_path (never a query), a # is never sent, and braces
+# are the service's route parameters; `//` is a segment no route has. Each would scrape a path nothing answers.
+UrlPath = Annotated[str, Strict(), StringConstraints(max_length=500, pattern=r"^(/[^\s?#{}/]+)*/?$"),
+                    Format("a URL path starting with /, without spaces, ?, #, braces or //")]
 Matcher = Annotated[str, Strict(), StringConstraints(max_length=500)]
 Port = Annotated[int, Strict(), Field(ge=1, le=65535)]
 Bool = Annotated[bool, Strict()]
