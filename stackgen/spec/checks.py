@@ -15,7 +15,7 @@ import promql_parser as pp
 from stackgen import promql
 from stackgen.errors import SpecIssue
 from stackgen.model import SERIES_SUFFIXES
-from stackgen.service.series import expand_values
+from stackgen.service.series import MAX_VALUES, count_values
 from stackgen.spec import catalog
 from stackgen.spec.exporter_catalog import exporter_metrics, series_names
 from stackgen.spec.gotemplate import TemplateError, check_template
@@ -232,12 +232,15 @@ def check_series_values(c: Checker, path: SpecPath, values: str) -> None:
     """Input values in promtool's notation; promtool itself would only say `1:89: parse error`, naming no spec line."""
     for term in values.split():
         try:
-            expand_values(term)
+            count_values(term)  # not expanded: '0x999999999' would be a billion values
         except ValueError:
             c.add(path, f"cannot read {term!r} in the series values {values!r}",
                   "promtool's notation: space-separated values, 'AxN' (A, N more times), 'A+BxN' or 'A-BxN' "
                   "(N steps of B), '_' or '_xN' (missing), 'stale'; no spaces inside a term")
             return
+    if (count := count_values(values)) > MAX_VALUES:
+        c.add(path, f"the series values {values[:60]!r} make {count} values, over the limit of {MAX_VALUES}",
+              "a test needs samples up to its 'at' time only: lower the xN counts")
 
 
 VALUE_TEMPLATE = re.compile(r"\{\{[^}]*\$value")

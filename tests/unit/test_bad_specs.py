@@ -312,6 +312,13 @@ CASES = [
          "patronus.yaml:{line}: alert_groups[service-health].alerts[DashboardDown].tests[an instance that stops "
          "answering for a minute pages].series.up{job=\"dashboard\", instance!=\"dashboard:8443\"}: "
          "'up{job=\"dashboard\", instance!=\"dashboard:8443\"}' is not a series"),
+    edit("series values that expand past the limit are refused without expanding them",
+         """'up{job="dashboard", instance="dashboard:8443"}': "1 1 0x5"\n""",
+         """'up{job="dashboard", instance="dashboard:8443"}': "1 1 0x999999999"\n""",
+         "patronus.yaml:{line}: alert_groups[service-health].alerts[DashboardDown].tests[an instance that stops "
+         "answering for a minute pages].series.up{job=\"dashboard\", instance=\"dashboard:8443\"}: the series values "
+         "'1 1 0x999999999' make 1000000002 values, over the limit of 100000 (a test needs samples up to its 'at' "
+         "time only: lower the xN counts)"),
     edit("a label the metric does not declare suggests the declared one", "expr: sdwan_path_up == 0",
          'expr: sdwan_path_up{sitee="paris"} == 0',
          "patronus.yaml:{line}: alert_groups[sdwan].alerts[PathDown].expr: 'sdwan_path_up' has no label 'sitee', "
