@@ -508,6 +508,10 @@ CASES = [
     edit("a duration in words is refused", "        for: 30m\n", "        for: 30 minutes\n",
          "patronus.yaml:{line}: alert_groups[authentication].alerts[NoActiveUsers].for: '30 minutes' is not valid "
          "here: expected Prometheus duration, e.g. 30s, 5m, 1h30m"),
+    edit("a duration longer than Prometheus can hold is refused before promtool says only 'out of range'",
+         "        for: 30m\n", "        for: 293y\n",
+         "patronus.yaml:{line}: alert_groups[authentication].alerts[NoActiveUsers].for: '293y' is longer than "
+         "Prometheus can hold (292 years)"),
     edit("a duration without a unit is refused with an example", "  scrape_interval: 10s\n",
          "  scrape_interval: 10\n",
          "patronus.yaml:{line}: settings.scrape_interval: expected a string, got 10 (Prometheus duration, e.g. 30s"),

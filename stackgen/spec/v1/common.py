@@ -79,9 +79,21 @@ def _number(value: Any) -> int | float:
 
 Number = Annotated[int | float, PlainValidator(_number), WithJsonSchema({"type": "number"})]
 Text = Annotated[str, Strict(), StringConstraints(max_length=4000)]
+MAX_DURATION_SECONDS = (2**63 - 1) // 10**9  # Go's time.Duration, which Prometheus and Alertmanager read: 292 years
+
+
+def _held_by_prometheus(value: str) -> str:
+    from stackgen.process.fast import seconds  # here: the spec's models load before the processors
+
+    if seconds(value) > MAX_DURATION_SECONDS:
+        raise PydanticCustomError("duration_range", "{value} is longer than Prometheus can hold (292 years)",
+                                  {"value": repr(value)})
+    return value
+
+
 Duration = Annotated[str, Strict(), StringConstraints(
     max_length=40, pattern=r"^(?=[0-9])([0-9]+y)?([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?$"),
-    Format("Prometheus duration, e.g. 30s, 5m, 1h30m")]
+    AfterValidator(_held_by_prometheus), Format("Prometheus duration, e.g. 30s, 5m, 1h30m")]
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*$")
 Name = Annotated[str, Strict(), StringConstraints(max_length=63, pattern=NAME_PATTERN.pattern),
                  Format("a lowercase name: a-z, 0-9, _ and -, starting with a letter")]
