@@ -39,6 +39,7 @@ def codegen(
     if out is None:
         sys.stdout.write(text.decode("utf-8"))
         return
+    guarded(lambda: _module_file(out))
     if check:
         on_disk = read_existing(out)
         diff = file_diff(out.as_posix(), on_disk, text) if on_disk != text else ""
@@ -50,6 +51,14 @@ def codegen(
         return
     guarded(lambda: _write(out, text))
     typer.echo(f"wrote the metrics of service '{service}' from {loaded.file} to {out}")
+
+
+def _module_file(out: Path) -> None:
+    """`--out` names a file: `.` or a folder would be written over, or compared with, as if it were one."""
+    from stackgen.errors import OutputError
+
+    if out.is_dir() or not out.name:
+        raise OutputError(f"{out}: is a folder; name the module file, e.g. {out / 'metrics.py'}")
 
 
 def _write(out: Path, text: bytes) -> None:

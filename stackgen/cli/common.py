@@ -40,6 +40,10 @@ def guarded(action: Callable[[], T]) -> T:
     except StackgenError as exc:
         typer.echo(exc.render(), err=True)
         raise typer.Exit(exc.exit_code) from None
+    except OSError as exc:  # a path the system refuses where no check foresaw it: a name too long, a file for a folder
+        where = f"{exc.filename}: " if exc.filename is not None else ""
+        typer.echo(f"{where}cannot be used: {exc.strerror or exc} (check the path)", err=True)
+        raise typer.Exit(1) from None
 
 
 def target_option(default: str = "compose") -> Any:

@@ -32,7 +32,7 @@ def generate(
     artifacts = guarded(lambda: pipeline.build(loaded, chosen, folder))  # a target may refuse a spec (names)
     source = loaded.spec.file + (f" (environment {env})" if env else "")
     if check:
-        diff = pipeline.check(artifacts, folder)
+        diff = guarded(lambda: pipeline.check(artifacts, folder))
         if diff:
             sys.stdout.write(diff)
             again = _again(spec, target, out, env)

@@ -62,7 +62,7 @@ def import_alertmanager_command(
     target, name = _destination(out, merge)
     base = guarded(lambda: read_base(merge)).data if merge is not None else {}
     routing, report = guarded(lambda: import_alertmanager(file))
-    spec = guarded(lambda: routing_spec(routing, base, name))
+    spec = guarded(lambda: routing_spec(routing, base, name, file))
     _emit(spec_text(spec, [file], merge), report.render(), target, force or merge is not None)
 
 

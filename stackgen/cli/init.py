@@ -78,6 +78,21 @@ def write_schema(path: Path) -> None:
         raise OutputError(f"{path}: could not write: {exc.strerror or exc}") from None
 
 
+def _check_starter(text: str, path: Path) -> None:
+    """The starter spec validates as it is: an option value the spec refuses (a title over its length limit)
+    is a usage error here, before anything is written, not a spec that `validate` then refuses."""
+    from stackgen.errors import SpecError
+    from stackgen.spec.loader import check_typed
+    from stackgen.spec.yamlsource import parse_yaml
+
+    try:
+        check_typed(parse_yaml(text.encode("utf-8"), str(path)))
+    except SpecError as exc:
+        first = exc.issues[0]
+        raise typer.BadParameter(f"the spec it makes would not validate: {first.path}: {first.message}"
+                                 + (f" ({first.hint})" if first.hint else "")) from None
+
+
 def _checked_name(value: str) -> str:
     if not NAME.match(value):
         raise typer.BadParameter(f"{value!r}: use a lowercase name of up to 40 characters: a-z, 0-9, _ and -, "
@@ -96,6 +111,7 @@ def init(
     """Write a starter spec, with the schema comment for editor completion. Never overwrites a file."""
     system = _checked_name(name or default_name(path))
     text = render_starter_spec(system, _checked_name(service), port, title.replace("\n", " ").strip())
+    _check_starter(text, path)
     schema_path = path.parent / SCHEMA_FILE
     guarded(lambda: claim_schema_file(schema_path))
     guarded(lambda: write_new_file(path, text))

@@ -24,7 +24,7 @@ def listen_port(spec: Spec, service: Service, chosen_by_name: bool) -> int:
 def serve(
     spec: Optional[Path] = SpecArg,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-    port: Optional[int] = typer.Option(None, "--port", show_default=False,
+    port: Optional[int] = typer.Option(None, "--port", min=1, max=65535, show_default=False,
                                        help=f"Port (default: the service's port in the spec, else {DEFAULT_PORT})."),
     service: Optional[str] = typer.Option(None, "--service", show_default=False,
                                           help="Which service of the spec to be (default: the first)."),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Optional
 
@@ -56,16 +57,20 @@ def verify_command(
     typer.echo("")
     typer.echo(table(result))
     if report is not None:
-        report.write_text(guarded(lambda: render_report(result, report)))
+        text = guarded(lambda: render_report(result, report))
+        guarded(lambda: report.write_text(text))
         typer.echo(f"report written to {report}")
     if not result.ok:
         raise typer.Exit(1)
 
 
 def render_report_check(report: Path) -> None:
-    """Refuse an unknown report format before the stack runs, not after."""
+    """Refuse an unknown report format, or a report that cannot be written, before the stack runs, not after."""
+    from stackgen.errors import OutputError
     from stackgen.verify.report import REPORT_FORMATS, Report, render_report
 
-    if report.suffix.lower() in REPORT_FORMATS:
-        return
-    render_report(Report("", (), ()), report)
+    if report.suffix.lower() not in REPORT_FORMATS:
+        render_report(Report("", (), ()), report)
+    if report.is_dir() or not report.parent.is_dir() or not os.access(report.parent, os.W_OK):
+        raise OutputError(f"--report {report}: cannot be written (name a file in a folder that exists and "
+                          "you may write to)")

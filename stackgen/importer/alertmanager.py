@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from stackgen.errors import SpecError, SpecIssue
+from stackgen.importer.alertmanager_shape import shape_issues
 from stackgen.importer.report import Report
 from stackgen.spec.loader import read_source
 from stackgen.spec.yamlsource import Source
@@ -78,8 +79,9 @@ class AlertmanagerImport:
             return {"name": name}
         kind, index, config = configs[0]
         at = path + (next(k for k, v in KINDS.items() if v == kind), index)
-        merged = {**{field: self.data.get("global", {}).get(key) for field, key in GLOBALS.get(kind, {}).items()
-                     if self.data.get("global", {}).get(key) is not None}, **config}
+        defaults = self.data.get("global") or {}
+        merged = {**{field: defaults[key] for field, key in GLOBALS.get(kind, {}).items()
+                     if defaults.get(key) is not None}, **config}
         secret = SECRETS.get(kind)
         if secret and merged.get(secret[0]) is not None and secret[1] not in merged:
             merged[secret[1]] = f"{SECRETS_DIR}/{name}-{secret[0].replace('_', '-')}"
@@ -139,15 +141,21 @@ class AlertmanagerImport:
 def import_alertmanager(path: Path) -> tuple[dict[str, Any], Report]:
     """The spec's `routing:` section of an Alertmanager config, and the report of what changed."""
     report = Report()
-    routing = AlertmanagerImport(read_source(path), report).routing()
+    source = read_source(path)
+    issues = shape_issues(source)
+    if issues:
+        raise SpecError(issues)
+    routing = AlertmanagerImport(source, report).routing()
     report.imported = [f"{len(routing['receivers'])} receiver(s)", f"{len(routing.get('routes', []))} top-level "
                        f"route(s)", f"{len(routing.get('inhibit_rules', []))} inhibit rule(s)",
                        f"{len(routing.get('time_intervals', []))} time interval(s)"]
     return routing, report
 
 
-def routing_spec(routing: dict[str, Any], base: dict[str, Any], out_name: str) -> dict[str, Any]:
-    """The spec with `routing:` (a new rules-free spec, or `base` without routing of its own), checked."""
+def routing_spec(routing: dict[str, Any], base: dict[str, Any], out_name: str,
+                 origin: Path | None = None) -> dict[str, Any]:
+    """The spec with `routing:` (a new rules-free spec, or `base` without routing of its own), checked; a
+    problem with the routing is named at its line in `origin`, the Alertmanager config it came from."""
     from stackgen.output.serialize import yaml_text
     from stackgen.spec.loader import check_typed
     from stackgen.spec.yamlsource import parse_yaml
@@ -156,5 +164,43 @@ def routing_spec(routing: dict[str, Any], base: dict[str, Any], out_name: str) -
         raise SpecError([SpecIssue(out_name, None, "routing", "the spec already has a 'routing:' section",
                                    "import into a spec without one, or write a new spec with --out")])
     spec = {"apiVersion": "stackgen/v1", **{k: v for k, v in base.items() if k != "apiVersion"}, "routing": routing}
-    check_typed(parse_yaml(yaml_text(spec).encode("utf-8"), out_name))
+    text = parse_yaml(yaml_text(spec).encode("utf-8"), out_name)
+    try:
+        check_typed(text)
+    except SpecError as exc:
+        raise (_relocated(exc, text, origin) if origin else exc) from None
     return spec
+
+
+def _relocated(exc: SpecError, text: Source, origin: Path) -> SpecError:
+    """The issues about the imported routing at their lines in the Alertmanager config, not in the spec's
+    text, which is never written when it does not validate."""
+    config = read_source(origin)
+    deepest: dict[int, tuple] = {}  # each line of the text: the deepest spec path on it
+    for path, line in text.lines.items():
+        if len(path) >= len(deepest.get(line, ())):
+            deepest[line] = path
+    return SpecError([config.issue(at, issue.message, issue.hint)
+                      if (at := _origin_path(deepest.get(issue.line or 0, ()), config.data)) else issue
+                      for issue in exc.issues])
+
+
+def _origin_path(path: tuple, config: Any) -> tuple:
+    """Where a value of the imported `routing:` came from in the config; near enough where the spec writes it
+    otherwise (a matcher made from a legacy `match:` is found at its route)."""
+    if path[:1] != ("routing",) or len(path) < 2:
+        return ()
+    head, rest = path[1], path[2:]
+    if head == "routes":
+        return ("route", "routes", *rest)
+    if head == "receivers":  # `slack: {...}` is the first of the receiver's `slack_configs:`
+        return ("receivers", rest[0], f"{rest[1]}_configs", 0, *rest[2:]) if rest[1:2] and rest[1] in FIELDS \
+            else ("receivers", *rest)
+    if head == "inhibit_rules":
+        return (head, *rest)
+    if head == "time_intervals":  # the config's time_intervals, then its mute_time_intervals
+        first = len(config.get("time_intervals") or []) if isinstance(config, dict) else 0
+        if rest and isinstance(rest[0], int) and rest[0] >= first:
+            return ("mute_time_intervals", rest[0] - first, *rest[1:])
+        return ("time_intervals", *rest)
+    return ("route", head, *rest)

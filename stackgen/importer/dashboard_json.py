@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from stackgen.errors import SpecError, SpecIssue
+from stackgen.importer.dashboard_panels import as_list
+from stackgen.spec.loader import read_bounded
 from stackgen.spec.yamlsource import parse_yaml
 
 JsonPath = tuple[str | int, ...]
@@ -57,7 +59,7 @@ def _lines(text: bytes, file: str) -> dict[JsonPath, int]:
 def _document(path: Path) -> tuple[Any, bytes]:
     file = str(path)
     try:
-        text = path.read_bytes()
+        text = read_bounded(path)
     except FileNotFoundError:
         raise SpecError([SpecIssue(file, None, "", "no such file", "check the path")]) from None
     except IsADirectoryError:
@@ -68,6 +70,9 @@ def _document(path: Path) -> tuple[Any, bytes]:
         return json.loads(text), text
     except UnicodeDecodeError:
         raise SpecError([SpecIssue(file, None, "", "not UTF-8 text", "export the dashboard as JSON again")]) from None
+    except RecursionError:  # json nests on the call stack; no export comes near the limit
+        raise SpecError([SpecIssue(file, None, "", "invalid JSON: nested too deeply to read",
+                                   "export the dashboard from Grafana again (Share > Export > Save to file)")]) from None
     except json.JSONDecodeError as exc:
         raise SpecError([SpecIssue(file, exc.lineno, "", f"invalid JSON: {exc.msg} (column {exc.colno})",
                                    "export the dashboard from Grafana again (Share > Export > Save to file)")]) from None
@@ -99,7 +104,7 @@ def _rows(dashboard: RawDashboard) -> list[RawRow]:
             rows[-1].panels.append(RawPanel(panel, where))
             continue
         rows.append(RawRow(str(panel.get("title") or "") or None, bool(panel.get("collapsed")), where))
-        for j, inner in enumerate(panel.get("panels") or []):
+        for j, inner in enumerate(as_list(panel.get("panels"))):
             if isinstance(inner, dict):
                 rows[-1].panels.append(RawPanel(inner, dashboard.where(("panels", i, "panels", j))))
     return rows

@@ -27,6 +27,11 @@ def as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def as_list(value: Any) -> list[Any]:
+    """A list an export should hold; anything else (a number, a string, null) holds nothing to import."""
+    return value if isinstance(value, list) else []
+
+
 def _number(value: Any) -> int | float | None:
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
@@ -81,7 +86,7 @@ class PanelMapper:
     def _queries(self, raw: dict[str, Any], kind: str, where: str, name: str) -> list[dict[str, Any]]:
         panel_source = datasource_type(raw.get("datasource"))
         queries = []
-        for target in raw.get("targets") or []:
+        for target in as_list(raw.get("targets")):
             if not isinstance(target, dict):
                 continue
             ref = f"{name} query {target.get('refId', '?')}"
@@ -98,7 +103,7 @@ class PanelMapper:
             if target.get("instant") is True:
                 query["instant"] = True
             form = target.get("format")
-            if form in FORMATS and form != NATURAL_FORMAT.get(kind, "time_series"):
+            if isinstance(form, str) and form in FORMATS and form != NATURAL_FORMAT.get(kind, "time_series"):
                 query["format"] = form
             for key, what in TARGET_EXTRAS.items():
                 if target.get(key):
@@ -134,8 +139,8 @@ class PanelMapper:
         steps = self._thresholds(as_dict(defaults.get("thresholds")), where, name)
         if steps:
             found["thresholds"] = steps
-        if config.get("overrides"):
-            self.report.leave_out(where, f"{name}: {len(config['overrides'])} field override(s) (the spec sets "
+        if overrides := as_list(config.get("overrides")):
+            self.report.leave_out(where, f"{name}: {len(overrides)} field override(s) (the spec sets "
                                          "one unit and one set of thresholds per panel)")
         if defaults.get("mappings"):
             self.report.leave_out(where, f"{name}: value mappings (the spec has no place for them)")
@@ -144,7 +149,7 @@ class PanelMapper:
         return found
 
     def _thresholds(self, thresholds: dict[str, Any], where: str, name: str) -> list[dict[str, Any]]:
-        steps = [s for s in thresholds.get("steps") or [] if isinstance(s, dict)]
+        steps = [s for s in as_list(thresholds.get("steps")) if isinstance(s, dict)]
         if not steps:
             return []
         if thresholds.get("mode") == "percentage":

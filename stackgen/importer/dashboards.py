@@ -16,7 +16,7 @@ from typing import Any
 from stackgen import promql
 from stackgen.errors import SpecError, SpecIssue
 from stackgen.importer.dashboard_json import RawDashboard, grid_order, read_dashboard
-from stackgen.importer.dashboard_panels import PanelMapper, as_dict, datasource_type
+from stackgen.importer.dashboard_panels import PanelMapper, as_dict, as_list, datasource_type
 from stackgen.importer.metrics import Usage, infer_metrics, usage_of
 from stackgen.importer.report import Report
 from stackgen.importer.rules import API_VERSION, Base, Imported
@@ -89,7 +89,7 @@ class DashboardMapper:
     def _extras(self, raw: RawDashboard) -> None:
         if raw.data.get("links"):
             self.report.leave_out(raw.where(("links",)), "dashboard links (the spec has no place for them)")
-        annotations = as_dict(raw.data.get("annotations")).get("list") or []
+        annotations = as_list(as_dict(raw.data.get("annotations")).get("list"))
         own = [a for a in annotations if isinstance(a, dict) and not a.get("builtIn")]
         if own:
             self.report.leave_out(raw.where(("annotations",)), f"{len(own)} annotation query(ies): "
@@ -102,7 +102,7 @@ class DashboardMapper:
 
     def _variables(self, raw: RawDashboard, path: tuple[str | int, ...]) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
-        listed = as_dict(raw.data.get("templating")).get("list") or []
+        listed = as_list(as_dict(raw.data.get("templating")).get("list"))
         for i, item in enumerate(listed):
             if not isinstance(item, dict):
                 continue

@@ -29,6 +29,7 @@ class Mapped:
     recording_groups: list[dict[str, Any]] = field(default_factory=list)
     alert_groups: list[dict[str, Any]] = field(default_factory=list)
     placements: list[Placement] = field(default_factory=list)
+    groups: list[tuple[tuple[str | int, ...], RawGroup]] = field(default_factory=list)  # where each group sits
 
 
 def _text_map(values: Any) -> dict[str, str]:
@@ -127,3 +128,4 @@ class GroupMapper:
         index = self.first[section] + len(groups)
         groups.append({"name": name, **options, key: [item for _, item in items]})
         self.mapped.placements += [((section, index, key, i), rule) for i, (rule, _) in enumerate(items)]
+        self.mapped.groups.append(((section, index), group))

@@ -43,6 +43,9 @@ def rule_files(config: Path, report: Report) -> list[Path]:
     for i, pattern in enumerate(globs):
         where = f"{config}:{source.line(('rule_files', i))}"
         root, relative = (Path("/"), pattern.lstrip("/")) if Path(pattern).is_absolute() else (config.parent, pattern)
+        # Prometheus globs as Go's filepath.Glob does: `**` is `*`, one folder deep. pathlib would descend every
+        # folder below, so `/**/*.yml` walked the whole file system and imported files Prometheus never reads.
+        relative = "/".join("*" if part == "**" else part for part in relative.split("/"))
         matches = sorted(p for p in root.glob(relative) if p.is_file()) if relative.strip() else []
         if not matches:
             report.leave_out(where, f"rule_files '{pattern}': selects no file")
@@ -73,7 +76,7 @@ def import_prometheus(folder: Path, base: Base | None = None, out_name: str = "i
         _join(report, rules.report)
     if alertmanager is not None:
         routing, routing_report = import_alertmanager(alertmanager)
-        spec = routing_spec(routing, spec, out_name)
+        spec = routing_spec(routing, spec, out_name, alertmanager)
         _join(report, routing_report)
     return Imported(spec, report), [config, *files, *([alertmanager] if alertmanager else [])]
 

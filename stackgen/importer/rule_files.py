@@ -42,6 +42,7 @@ class RawGroup:
     where: str
     rules: tuple[RawRule, ...]
     options: dict[str, Any] = field(default_factory=dict)  # interval, limit, labels and the keys left out
+    option_where: dict[str, str] = field(default_factory=dict)  # each option's file:line
 
 
 class _Reader:
@@ -76,7 +77,8 @@ class _Reader:
             return None
         read = [r for i, item in enumerate(rules) if (r := self.rule(item, path + ("rules", i))) is not None]
         options = {k: v for k, v in raw.items() if k not in ("name", "rules")}
-        return RawGroup(raw["name"], self.where(path), tuple(read), options)
+        return RawGroup(raw["name"], self.where(path), tuple(read), options,
+                        {key: self.where(path + (key,)) for key in options})
 
     def rule(self, raw: Any, path: tuple[str | int, ...]) -> RawRule | None:
         if not isinstance(raw, dict):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stackgen.errors import SpecError
+from stackgen.errors import SpecError, SpecIssue
 from stackgen.importer.groups import GroupMapper, Mapped
 from stackgen.importer.metrics import infer_metrics
 from stackgen.importer.report import Report
@@ -57,11 +57,20 @@ def _assemble(groups: list[RawGroup], base: Base, left_out: set[str], report: Re
 
 
 def _checkable(spec: dict[str, Any], mapped: Mapped, out_name: str) -> Source:
-    """The spec as the checks read it, each imported rule's paths on a line of its own: an issue's line says
-    which rule it is about, without writing and reading back the text."""
+    """The spec as the checks read it, each imported rule's paths on a line of its own, then each group's: an
+    issue's line says which rule or group it is about, without writing and reading back the text."""
     lines: dict[tuple, int] = {(): 0}
     lines.update({path: i + 1 for i, (path, _) in enumerate(mapped.placements)})
+    lines.update({path: len(mapped.placements) + i + 1 for i, (path, _) in enumerate(mapped.groups)})
     return Source(out_name, spec, lines)
+
+
+def _in_group(issue: SpecIssue, mapped: Mapped) -> SpecIssue:
+    """An issue about a group's own setting (`interval: .inf`), at that setting in the rule file it came from."""
+    group = mapped.groups[issue.line - len(mapped.placements) - 1][1]  # type: ignore[operator]
+    key = issue.path.rpartition(".")[2]
+    file, _, line = group.option_where.get(key, group.where).rpartition(":")
+    return SpecIssue(file, int(line), f"groups[{group.name}].{key}", issue.message, issue.hint)
 
 
 def _count(report: Report, mapped: Mapped, metrics: int, files: int) -> None:
@@ -72,6 +81,26 @@ def _count(report: Report, mapped: Mapped, metrics: int, files: int) -> None:
                        f"{metrics} metric(s) declared with inferred types (confirm them)"]
 
 
+def _leave_out_refused(report: Report, refused: dict[str, str], groups: list[RawGroup]) -> None:
+    rules = {r.where: r for g in groups for r in g.rules}
+    for where, why in refused.items():
+        kind = "alert" if "alert" in rules[where].data else "recording rule"
+        report.leave_out(where, f"{kind} {rules[where].name}: the spec's checks refuse it: {why}")
+
+
+def _unplaced(exc: SpecError, mapped: Mapped, report: Report, paths: Sequence[Path]) -> SpecError | None:
+    """The error to raise for issues no rule can be left out for: about a group's settings (at their line),
+    about the base spec, or that nothing is left (with why each rule was left out); None: only rules."""
+    in_groups = [_in_group(i, mapped) for i in exc.issues if i.line and i.line > len(mapped.placements)]
+    if in_groups:  # Prometheus refuses the group as it is: no rule of it is left out instead
+        return SpecError(in_groups)
+    unplaced = [issue for issue in exc.issues if not issue.line]
+    if unplaced and not mapped.placements and report.left_out:  # say why, not that the spec declares nothing
+        return SpecError([SpecIssue(", ".join(str(p) for p in paths), None, "", "no rule the spec can carry: "
+                                    + "; ".join(report.left_out), "nothing was written")])
+    return SpecError(unplaced) if unplaced else None
+
+
 def import_rules(paths: Sequence[Path], base: Base | None = None, out_name: str = "imported.yaml") -> Imported:
     """The spec of `paths` (merged into `base`), checked; SpecError for input Prometheus would refuse."""
     groups = read_rule_files(paths)
@@ -80,21 +109,17 @@ def import_rules(paths: Sequence[Path], base: Base | None = None, out_name: str 
     while True:
         report = Report()
         spec, mapped = _assemble(groups, base, set(refused), report)
+        _leave_out_refused(report, refused, groups)
         try:
             check_typed(_checkable(spec, mapped, out_name))
             break
         except SpecError as exc:
-            found = [(issue, mapped.placements[issue.line - 1][1].where if issue.line else None)
-                     for issue in exc.issues]
-            unplaced = [issue for issue, where in found if where is None]
-            if unplaced:  # about the base spec, or nothing a rule can be left out for
-                raise SpecError(unplaced) from None
-            for issue, where in found:
-                refused.setdefault(str(where), f"{issue.path.rpartition('.')[2]}: {issue.message}"
-                                               + (f" ({issue.hint})" if issue.hint else ""))
-    rules = {r.where: r for g in groups for r in g.rules}
-    for where, why in refused.items():
-        kind = "alert" if "alert" in rules[where].data else "recording rule"
-        report.leave_out(where, f"{kind} {rules[where].name}: the spec's checks refuse it: {why}")
+            error = _unplaced(exc, mapped, report, paths)
+            if error is not None:
+                raise error from None
+            for issue in exc.issues:
+                refused.setdefault(mapped.placements[issue.line - 1][1].where,  # type: ignore[operator]
+                                   f"{issue.path.rpartition('.')[2]}: {issue.message}"
+                                   + (f" ({issue.hint})" if issue.hint else ""))
     _count(report, mapped, len(spec.get("metrics") or []) - len(base.data.get("metrics") or []), len(paths))
     return Imported(spec, report)

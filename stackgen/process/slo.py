@@ -57,7 +57,15 @@ from stackgen.process.slo_model import (
     SLOAlerting,
     number,
 )
-from stackgen.process.slo_rules import ALERT_GROUP, TICKET_TESTED, TICKET_UNTESTED, metadata_rules, sli_rules, slo_alerts
+from stackgen.process.slo_rules import (
+    ALERT_GROUP,
+    TICKET_TESTED,
+    TICKET_UNTESTED,
+    metadata_rules,
+    sli_queries,
+    sli_rules,
+    slo_alerts,
+)
 from stackgen.process.slo_tests import SLITestError, alert_tests
 
 __all__ = ["PAGE_WINDOWS", "SLO", "TICKET_WINDOWS", "BucketSLI", "BurnWindow", "RatioSLI", "SLOAlerting",
@@ -105,8 +113,12 @@ def _check_sli(slo: SLO, metrics: Mapping[str, MetricShape]) -> list[tuple[str, 
     elif metric is not None and metric.buckets and sli.le != "+Inf" and float(sli.le) not in metric.buckets:
         found.append(("sli.le", f"{sli.le} is not a bucket of '{sli.metric}'",
                       "pick one of " + ", ".join(f"{b:g}" for b in metric.buckets)))
+    # The queries as the rules write them: a selector can read as PromQL alone and still break where the
+    # bucket query appends le to it (' ' or 'job="a",' make `{ , le=...}`).
+    queries = sli_queries(slo, "5m") if _LE.match(sli.le) else (f"{sli.metric}_count{{{sli.selector}}}",)
     try:
-        promql.parse(f"{sli.metric}_count{{{sli.selector}}}")
+        for query in queries:
+            promql.parse(query)
     except promql.PromQLSyntaxError as exc:
         found.append(("sli.selector", f"invalid label matchers: {exc}", 'write matchers as job="api", route="/x"'))
     return found

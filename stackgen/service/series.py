@@ -8,6 +8,7 @@ the rates and levels a fault must drive.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from stackgen.model import AlertTest
@@ -16,6 +17,7 @@ from stackgen.process.fast import seconds
 _SELECTOR = re.compile(r"^\s*([A-Za-z_:][A-Za-z0-9_:]*)\s*(?:\{(.*)\})?\s*$", re.S)
 _PAIR = re.compile(r'\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*,?')
 _TERM = re.compile(r"^([-+]?[0-9.eE+]+?)(?:([-+])([0-9.eE+]+))?x([0-9]+)$")
+MAX_VALUES = 100_000  # a week of samples one minute apart, ten times over; promtool makes every one
 TARGET_LABELS = ("job", "instance")  # set by Prometheus when it scrapes, not by the service
 
 
@@ -50,23 +52,32 @@ def parse_selector(text: str) -> tuple[str, dict[str, str]]:
     return match.group(1), labels
 
 
+def _terms(text: str) -> Iterator[tuple[float | None, float, int]]:
+    """Each term of promtool's notation as (first value, None where missing; step; how many values)."""
+    for term in text.split():
+        if term in ("_", "stale"):
+            yield None, 0.0, 1
+        elif term.startswith("_x"):
+            if not term[2:].isdigit():  # `_x-5`, `_x+5`: promtool reads whole counts only
+                raise ValueError(f"not a count of missing values: {term!r}")
+            yield None, 0.0, int(term[2:])
+        elif (match := _TERM.match(term)) is None:
+            yield float(term), 0.0, 1
+        else:
+            start, sign, step, times = match.groups()
+            yield float(start), (float(step) if sign == "+" else -float(step)) if sign else 0.0, int(times) + 1
+
+
+def count_values(text: str) -> int:
+    """How many values `expand_values(text)` makes, without making them; ValueError for a term it cannot read."""
+    return sum(count for _, _, count in _terms(text))
+
+
 def expand_values(text: str) -> tuple[float | None, ...]:
     """promtool's notation: '1 1 0x3' -> (1, 1, 0, 0, 0, 0); '0+6x2' -> (0, 6, 12); '_' is a missing value."""
     out: list[float | None] = []
-    for term in text.split():
-        if term in ("_", "stale"):
-            out.append(None)
-            continue
-        if term.startswith("_x"):
-            out.extend([None] * int(term[2:]))
-            continue
-        match = _TERM.match(term)
-        if match is None:
-            out.append(float(term))
-            continue
-        start, sign, step, times = match.groups()
-        delta = (float(step) if sign == "+" else -float(step)) if sign else 0.0
-        out.extend(float(start) + i * delta for i in range(int(times) + 1))
+    for start, delta, count in _terms(text):
+        out.extend([None] * count if start is None else (start + i * delta for i in range(count)))
     return tuple(out)
 
 

@@ -38,14 +38,15 @@ def _alert(alert: rules.Alert, group: str, sub: Substitute) -> m.Alert:
         verify_skip=alert.verify.skip if alert.verify else None)
 
 
-def _route(route: r.Route) -> list[m.Route]:
-    """One spec route; `receivers: [a, b]` fans out to sibling routes that continue to the next."""
-    children = tuple(child for spec_child in route.routes for child in _route(spec_child))
-    receivers = route.targets or (None,)
-    return [m.Route(matchers=route.matchers, receiver=receiver,  # type: ignore[arg-type]
+def _route(route: r.Route, inherited: str) -> list[m.Route]:
+    """One spec route; `receivers: [a, b]` fans out to sibling routes that continue to the next. A route that
+    names no receiver sends to its parent's, as Alertmanager reads it: the model names that one."""
+    receivers = route.targets or (inherited,)
+    return [m.Route(matchers=route.matchers, receiver=receiver,
                     continue_=route.continue_ if i == len(receivers) - 1 else True, group_by=route.group_by,
                     group_wait=route.group_wait, group_interval=route.group_interval,
-                    repeat_interval=route.repeat_interval, routes=children,
+                    repeat_interval=route.repeat_interval,
+                    routes=tuple(child for spec_child in route.routes for child in _route(spec_child, receiver)),
                     mute_time_intervals=route.mute_time_intervals, active_time_intervals=route.active_time_intervals)
             for i, receiver in enumerate(receivers)]
 
@@ -58,7 +59,7 @@ def _routing(routing: r.Routing | None) -> m.Routing | None:
         receivers=tuple(m.Receiver(x.name, x.kind, x.config) for x in routing.receivers),
         group_by=routing.group_by, group_wait=routing.group_wait, group_interval=routing.group_interval,
         repeat_interval=routing.repeat_interval,
-        routes=tuple(built for route in routing.routes for built in _route(route)),
+        routes=tuple(built for route in routing.routes for built in _route(route, routing.receiver)),
         inhibit_rules=tuple(m.InhibitRule(i.source_matchers, i.target_matchers, i.equal, i.description)
                             for i in routing.inhibit_rules),
         tests=tuple(m.RouteTest(dict(t.labels), t.receivers, t.description) for t in routing.tests),

@@ -13,12 +13,12 @@ from collections.abc import Collection, Iterable, Iterator
 from stackgen import promql
 from stackgen.errors import SpecIssue
 from stackgen.model import SERIES_SUFFIXES
-from stackgen.service.series import expand_values
 from stackgen.spec import catalog
 from stackgen.spec.exporter_catalog import exporter_metrics, series_names
 from stackgen.spec.gotemplate import TemplateError, check_template
 from stackgen.spec.matchers import MatcherError, parse_matchers
 from stackgen.spec.selector_checks import Selectors, check_selectors
+from stackgen.spec.series_checks import check_series_key, check_series_values
 from stackgen.spec.suggest import did_you_mean
 from stackgen.spec.v1.document import SpecV1
 from stackgen.spec.v1.routing import Route
@@ -205,21 +205,12 @@ def check_alert(c: Checker, path: SpecPath, alert: Alert) -> None:
         c.reference(path + ("service",), alert.service, c.service_names, "service", "'services:'")
     for ti, test in enumerate(alert.tests):
         for series, values in test.series.items():
+            before = len(c.issues)
             c.expression(path + ("tests", ti, "series", series), series)
+            if len(c.issues) == before:
+                check_series_key(c, path + ("tests", ti, "series", series), series)
             check_series_values(c, path + ("tests", ti, "series", series), values)
         check_case_value(c, alert, test, path + ("tests", ti))
-
-
-def check_series_values(c: Checker, path: SpecPath, values: str) -> None:
-    """Input values in promtool's notation; promtool itself would only say `1:89: parse error`, naming no spec line."""
-    for term in values.split():
-        try:
-            expand_values(term)
-        except ValueError:
-            c.add(path, f"cannot read {term!r} in the series values {values!r}",
-                  "promtool's notation: space-separated values, 'AxN' (A, N more times), 'A+BxN' or 'A-BxN' "
-                  "(N steps of B), '_' or '_xN' (missing), 'stale'; no spaces inside a term")
-            return
 
 
 VALUE_TEMPLATE = re.compile(r"\{\{[^}]*\$value")

@@ -67,8 +67,10 @@ def environments_of(spec: Path) -> list[str]:
 def overlay_of(path: Path) -> tuple[Path, str] | None:
     """(spec, environment) when `path` is an overlay (`taskq.production.yaml` beside `taskq.yaml`), else None."""
     stem, dot, env = path.stem.rpartition(".")
+    if not (stem and dot and ENV_NAME.match(env)) or "." in stem:  # `ff`, `.yaml`, `.hidden.yaml`: no base name
+        return None
     base = path.with_name(f"{stem}{path.suffix}")
-    return (base, env) if dot and ENV_NAME.match(env) and "." not in stem and base.is_file() else None
+    return (base, env) if base.is_file() else None
 
 
 def base_of(path: Path) -> Path | None:

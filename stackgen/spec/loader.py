@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from stackgen.errors import SpecError, SpecIssue
 from stackgen.model import Spec
-from stackgen.spec.yamlsource import Source, parse_yaml
+from stackgen.spec.yamlsource import MAX_BYTES, Source, parse_yaml
 
 if TYPE_CHECKING:
     from stackgen.spec.v1.document import SpecV1
@@ -26,7 +28,7 @@ def read_source(path: str | Path | None) -> Source:
         return parse_yaml(default_spec_bytes(), DEFAULT_SPEC)
     file = str(path)
     try:
-        data = Path(path).read_bytes()
+        data = read_bounded(Path(path))
     except FileNotFoundError:
         raise SpecError([SpecIssue(file, None, "", "no such file", "check the path, or run `stackgen init`")]) from None
     except IsADirectoryError:
@@ -34,6 +36,15 @@ def read_source(path: str | Path | None) -> Source:
     except OSError as exc:
         raise SpecError([SpecIssue(file, None, "", f"cannot read: {exc.strerror}")]) from None
     return parse_yaml(data, file)
+
+
+def read_bounded(path: Path) -> bytes:
+    """A file's bytes; from a device or a pipe (/dev/zero, a FIFO) no more than the size limit and one byte,
+    enough for `parse_yaml` to refuse it, instead of reading without end. A regular file is read whole, so the
+    limit's message can say its size."""
+    with open(path, "rb") as handle:
+        regular = stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
+        return handle.read() if regular else handle.read(MAX_BYTES + 1)
 
 
 def check_typed(source: Source) -> SpecV1:

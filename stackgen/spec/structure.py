@@ -26,6 +26,7 @@ from stackgen.spec.yamlsource import Source
 
 PLUGINS_VARIABLE = "PYDANTIC_DISABLE_PLUGINS"
 _TYPE_ERRORS = {"string_type": "a string", "int_type": "a whole number", "float_type": "a number",
+                "finite_number": "a finite number",
                 "bool_type": "true or false", "dict_type": "a mapping (key: value)",
                 "model_type": "a mapping (key: value)", "model_attributes_type": "a mapping (key: value)",
                 "tuple_type": "a list (- item)", "list_type": "a list (- item)",
@@ -132,6 +133,8 @@ def _yaml_reading(kind: str, value: Any) -> str:
         return "YAML reads unquoted yes, no, on, off, true and false as booleans: quote the word, e.g. 'on'"
     if kind == "float_type" and isinstance(value, str):
         return "write the number alone, without quotes or a unit"
+    if kind == "finite_number":
+        return "YAML reads .inf and .nan as infinity and not-a-number: write the number itself"
     return ""
 
 

@@ -255,9 +255,13 @@ class _Builder:
         except yaml.YAMLError as exc:
             raise _fail(self.source.file, line, f"invalid value: {getattr(exc, 'problem', exc)}", "", path) \
                 from None
-        except (ValueError, OverflowError) as exc:  # a scalar that looks like a date, but is none (2001-02-30)
-            raise _fail(self.source.file, line, f"invalid value '{node.value}': {exc}",
-                        "quote it to keep it as text, or write a real date", path) from None
+        except (ValueError, OverflowError, KeyError, AttributeError) as exc:  # a date that is none (2001-02-30),
+            # or a value its explicit tag cannot read (`!!bool maybe`, `!!timestamp x`)
+            kind = node.tag.rpartition(":")[2]
+            detail = str(exc) if isinstance(exc, (ValueError, OverflowError)) else f"not a {kind}"
+            hint = ("quote it to keep it as text, or write a real date" if kind == "timestamp"  # plain or tagged
+                    else f"write a value !!{kind} reads, or remove the tag")  # only a written tag gets here
+            raise _fail(self.source.file, line, f"invalid value '{node.value}': {detail}", hint, path) from None
 
     def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict:
         try:

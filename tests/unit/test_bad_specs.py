@@ -95,6 +95,13 @@ CASES = [
          "  name: patronus\n", "  name: 2001-02-30\n",
          "patronus.yaml:{line}: system.name: invalid value '2001-02-30': day is out of range for month (quote it to "
          "keep it as text, or write a real date)"),
+    edit("a value its explicit tag cannot read is refused at its line, not with a traceback",
+         "  name: patronus\n", "  name: !!bool maybe\n",
+         "patronus.yaml:{line}: system.name: invalid value 'maybe': not a bool (write a value !!bool reads, or remove "
+         "the tag)"),
+    edit("a number its explicit tag cannot read names the tag to remove", "  name: patronus\n", "  name: !!int 08\n",
+         "patronus.yaml:{line}: system.name: invalid value '08': invalid literal for int() with base 8: '08' (write a "
+         "value !!int reads, or remove the tag)"),
     raw("a top-level list is not a spec", "top_level_list.yaml",
         "top_level_list.yaml:1: the spec must be a mapping at the top level"),
     raw("a python tag is never constructed", "python_tag.yaml",
@@ -144,6 +151,18 @@ CASES = [
          "    value: 0.05\n    unit: ratio\n    description: Share of HTTP requests answered with a 5xx status that pages",
          "    value: '0.05'\n    unit: ratio\n    description: Share of HTTP requests answered with a 5xx status that pages",
          "patronus.yaml:{line}: thresholds.http_error_ratio.value: expected a number, got '0.05'"),
+    edit("a threshold of YAML's not-a-number is refused with how YAML read it",
+         "    value: 0.05\n    unit: ratio\n    description: Share of HTTP requests answered with a 5xx status that pages",
+         "    value: .nan\n    unit: ratio\n    description: Share of HTTP requests answered with a 5xx status that pages",
+         "patronus.yaml:{line}: thresholds.http_error_ratio.value: expected a finite number, got nan (YAML reads .inf and "
+         ".nan as infinity and not-a-number: write the number itself)"),
+    edit("an infinite histogram bucket is refused, since +Inf is always added",
+         "buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]",
+         "buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, .inf]",
+         "patronus.yaml:{line}: metrics[http_request_duration_seconds].buckets[10]: expected a finite number, got inf"),
+    edit("an SLO objective of not-a-number is refused before the SLO math sees it", "    objective: 99.9\n",
+         "    objective: .nan\n", "patronus.yaml:{line}: slos[dashboard-api-availability].objective: expected a finite "
+         "number, got nan"),
     edit("a misspelt key inside a threshold mapping suggests the right one",
          "    value: 0.05\n    unit: ratio\n    description: Share of HTTP requests answered with a 5xx status that pages",
          "    valeu: 0.05\n    unit: ratio\n    description: Share of HTTP requests answered with a 5xx status that pages",
@@ -195,6 +214,10 @@ CASES = [
     edit("a number as a label name is refused like any other bad name", "    labels:\n      team: netops\n",
          "    labels:\n      team: netops\n      1: one\n",
          "patronus.yaml:{line}: services[dashboard].labels: '1' is not valid here: expected a Prometheus label name"),
+    edit("a metrics path with a query string is refused, since Prometheus escapes the ? and scrapes nothing",
+         "    metrics_path: /metrics\n", "    metrics_path: /metrics?format=text\n",
+         "patronus.yaml:{line}: services[dashboard].metrics_path: '/metrics?format=text' is not valid here: expected a "
+         "URL path starting with /, without spaces, ?, #, braces or //"),
     edit("an uppercase service name is refused", "  - name: dashboard\n", "  - name: Dashboard\n",
          "patronus.yaml:{line}: services[Dashboard].name: 'Dashboard' is not valid here: expected a lowercase name"),
     # --- exporters: catalog kinds, the generic form, their secrets and their metrics ---
@@ -283,6 +306,24 @@ CASES = [
          "answering for a minute pages].series."
          "up{job=\"dashboard\", instance=\"dashboard:8443\"}: cannot read 'x' in the series values '1 1 0 x 5' "
          "(promtool's notation: space-separated values"),
+    edit("a test series written as a number is refused before the expected alert is derived from it",
+         """'up{job="dashboard", instance="dashboard:8443"}': "1 1 0x5"\n""", """1: "1 1 0x5"\n""",
+         "patronus.yaml:{line}: alert_groups[service-health].alerts[DashboardDown].tests[an instance that stops "
+         "answering for a minute pages].series.1: '1' is not a series (a metric name and labels set with =) (write "
+         "the series as promtool reads it, e.g. http_requests_total{job=\"api\", status=\"500\"})"),
+    edit("a test series with a negative matcher is refused, as promtool refuses it",
+         """'up{job="dashboard", instance="dashboard:8443"}': "1 1 0x5"\n""",
+         """'up{job="dashboard", instance!="dashboard:8443"}': "1 1 0x5"\n""",
+         "patronus.yaml:{line}: alert_groups[service-health].alerts[DashboardDown].tests[an instance that stops "
+         "answering for a minute pages].series.up{job=\"dashboard\", instance!=\"dashboard:8443\"}: "
+         "'up{job=\"dashboard\", instance!=\"dashboard:8443\"}' is not a series"),
+    edit("series values that expand past the limit are refused without expanding them",
+         """'up{job="dashboard", instance="dashboard:8443"}': "1 1 0x5"\n""",
+         """'up{job="dashboard", instance="dashboard:8443"}': "1 1 0x999999999"\n""",
+         "patronus.yaml:{line}: alert_groups[service-health].alerts[DashboardDown].tests[an instance that stops "
+         "answering for a minute pages].series.up{job=\"dashboard\", instance=\"dashboard:8443\"}: the series values "
+         "'1 1 0x999999999' make 1000000002 values, over the limit of 100000 (a test needs samples up to its 'at' "
+         "time only: lower the xN counts)"),
     edit("a label the metric does not declare suggests the declared one", "expr: sdwan_path_up == 0",
          'expr: sdwan_path_up{sitee="paris"} == 0',
          "patronus.yaml:{line}: alert_groups[sdwan].alerts[PathDown].expr: 'sdwan_path_up' has no label 'sitee', "
@@ -358,6 +399,11 @@ CASES = [
          "summary: Patronus dashboard {{ $label.instance }} is down",
          "patronus.yaml:{line}: alert_groups[service-health].alerts[DashboardDown].summary: invalid template: "
          "undefined variable $label in '{{ $label.instance }}' (did you mean '$labels'?)"),
+    # --- SLOs ---
+    edit("a latency selector of blanks is refused, since the bucket query appends le to it",
+         """selector: 'job="dashboard", route="/api/login"'""", "selector: ' '",
+         "patronus.yaml:{line}: slos[dashboard-login-latency].sli.latency.selector: invalid label matchers: invalid "
+         "promql query (write matchers as job=\"api\", route=\"/x\")"),
     # --- routing: unknown receivers are dead ends, a catch-all route shadows the ones after it ---
     edit("a route to an unknown receiver is a dead end", "      receivers: [email-info]\n",
          "      receivers: [email-inf]\n",
@@ -467,6 +513,10 @@ CASES = [
     edit("a duration in words is refused", "        for: 30m\n", "        for: 30 minutes\n",
          "patronus.yaml:{line}: alert_groups[authentication].alerts[NoActiveUsers].for: '30 minutes' is not valid "
          "here: expected Prometheus duration, e.g. 30s, 5m, 1h30m"),
+    edit("a duration longer than Prometheus can hold is refused before promtool says only 'out of range'",
+         "        for: 30m\n", "        for: 293y\n",
+         "patronus.yaml:{line}: alert_groups[authentication].alerts[NoActiveUsers].for: '293y' is longer than "
+         "Prometheus can hold (292 years)"),
     edit("a duration without a unit is refused with an example", "  scrape_interval: 10s\n",
          "  scrape_interval: 10\n",
          "patronus.yaml:{line}: settings.scrape_interval: expected a string, got 10 (Prometheus duration, e.g. 30s"),
@@ -687,3 +737,27 @@ def test_a_libyaml_without_a_nesting_cap_never_composes_a_spec_nested_too_deep(c
     spec.write_text(deeply_nested(500))  # under the cap of the libyaml installed here, which would stop it first
     result = cli("validate", spec)
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"{spec}:2: {REFUSED}\n")
+
+
+ODD_NAMES = [
+    ("a spec file without a suffix is read as a spec", "spec"),
+    ("a spec file named only .yaml is read as a spec", ".yaml"),
+    ("a hidden file beside .yaml is a spec of its own, not an environment of it", ".hidden.yaml"),
+]
+
+
+@pytest.mark.parametrize("name", [n for _, n in ODD_NAMES], ids=[i for i, _ in ODD_NAMES])
+def test_a_spec_file_of_any_name_is_read_without_a_traceback(name, cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".yaml").write_text("")
+    Path(name).write_text("")
+    result = cli("validate", name)
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"{name}:1: the spec is empty (start from `stackgen init`)\n"
+
+
+def test_a_device_that_never_ends_is_read_only_up_to_the_size_limit(cli):
+    result = cli("validate", "/dev/zero")
+    assert result.exit_code == 2, result.output
+    assert result.stderr == ("/dev/zero: file is 5242881 bytes, over the 5242880-byte limit (split the spec or remove "
+                             "generated content)\n")

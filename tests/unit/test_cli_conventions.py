@@ -60,6 +60,11 @@ USAGE_ERRORS = [
     ("a missing option value", ["codegen", "python", "--service"], "Option '--service' requires an argument"),
     ("codegen --check without --out", ["codegen", "python", "--service", "dashboard", "--check"],
      "--check compares with a file: give it with --out"),
+    ("a port no socket can have", ["serve", "--port", "99999"],
+     "Invalid value for '--port': Input should be less than or equal to 65535"),
+    ("an init option the spec would refuse", ["init", "--title", "t" * 4000],
+     "Invalid value: the spec it makes would not validate: services[app].title: '" + "t" * 56 + "... is 4004 "
+     "characters long, over the limit of 4000 (shorten it; long prose belongs in the runbook or docs)"),
 ]
 
 

@@ -126,6 +126,7 @@ BAD = [
     ("invalid JSON", '{\n  "title": "x",\n  "panels": [,]\n}\n', "bad.json:3: invalid JSON: Expecting value"),
     ("not a dashboard", '{"groups": []}\n', "bad.json:1: not a Grafana dashboard: no 'panels' list"),
     ("a list", '[1, 2]\n', "bad.json:1: not a Grafana dashboard"),
+    ("JSON nested thousands deep", "[" * 5000 + "]" * 5000, "bad.json: invalid JSON: nested too deeply to read"),
 ]
 
 
@@ -155,3 +156,34 @@ def test_a_missing_file_is_named(tmp_path: Path, cli) -> None:
     result = cli("import", "dashboard", tmp_path / "none.json")
     assert result.exit_code == 2
     assert "none.json: no such file" in result.stderr
+
+
+UP = {"type": "timeseries", "title": "Up", "targets": [{"expr": "up", "refId": "A"}]}
+WRONG_TYPES = [
+    ("a panel's queries written as a number leave the panel out", [UP, {"type": "timeseries", "title": "Bad",
+                                                                      "targets": 5}], {},
+     "left out: 1\n  board.json:14: panel 'Bad': no Prometheus query to import\n"),
+    ("a collapsed row's panels written as a number leave the row out", [UP, {"type": "row", "title": "R",
+                                                                             "collapsed": True, "panels": 5}], {},
+     "left out: 1\n  board.json:14: row 'R': no panel the spec can carry\n"),
+    ("field overrides written as a number are none", [{**UP, "fieldConfig": {"defaults": {}, "overrides": 5}}], {},
+     "left out: nothing\n"),
+    ("a query format written as a mapping is no format", [{**UP, "targets": [{"expr": "up", "format": {"a": 1}}]}],
+     {}, "left out: nothing\n"),
+    ("threshold steps written as a number are none", [{**UP, "fieldConfig": {"defaults": {"thresholds": {"steps": 5}}}}],
+     {}, "left out: nothing\n"),
+    ("variable and annotation lists written as numbers are empty", [UP],
+     {"templating": {"list": 5}, "annotations": {"list": 5}}, "left out: nothing\n"),
+]
+
+
+@pytest.mark.parametrize("panels, extra, report", [c[1:] for c in WRONG_TYPES], ids=[c[0] for c in WRONG_TYPES])
+def test_a_value_of_the_wrong_type_is_imported_as_nothing_without_a_traceback(panels: list, extra: dict, report: str,
+                                                                              tmp_path: Path, cli) -> None:
+    board = tmp_path / "board.json"
+    board.write_text(json.dumps({"title": "x", "panels": panels, **extra}, indent=2))
+    result = cli("import", "dashboard", board)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.replace(f"{tmp_path}/", "").endswith(report)
+    assert _panels(yaml.safe_load(result.stdout)["dashboards"][0]["rows"][0]["panels"]) == {
+        "Up": {"title": "Up", "type": "timeseries", "queries": [{"expr": "up"}]}}

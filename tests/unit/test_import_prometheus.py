@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "import"
@@ -65,3 +66,28 @@ def test_a_bad_rule_file_in_the_folder_is_located_and_nothing_is_written(tmp_pat
     assert "bad.rules.yaml:2: groups[0]: a group needs a 'name:'" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "spec.yaml").exists()
+
+
+GLOBS = [
+    ("a ** matches one folder, as Prometheus' Go glob reads it", "**/*.rules.yaml", ["node", "prometheus"]),
+    ("a ** never descends into the folders below", "**/stale.rules.yaml", []),
+]
+
+
+@pytest.mark.parametrize("pattern, groups", [c[1:] for c in GLOBS], ids=[c[0] for c in GLOBS])
+def test_rule_files_are_globbed_as_prometheus_globs_them(pattern: str, groups: list, tmp_path: Path, cli) -> None:
+    folder = _folder(tmp_path, alertmanager=False)
+    (folder / "rules" / "old").mkdir()
+    (folder / "rules" / "old" / "stale.rules.yaml").write_text("groups: [{name: stale, rules: [{record: 'a:b', "
+                                                                 "expr: up}]}]\n")
+    (folder / "prometheus.yml").write_text(f"rule_files: ['{pattern}']\n")
+    result = cli("import", "prometheus", folder)
+    if not groups:
+        assert result.exit_code == 2, result.output
+        assert result.stderr.endswith("prometheus.yml: no rule file and no alertmanager.yml to import (check "
+                                      "rule_files: in prometheus.yml)\n")
+        return
+    assert result.exit_code == 0, result.output
+    spec = yaml.safe_load(result.stdout)
+    names = {g["name"] for g in spec.get("alert_groups", []) + spec.get("recording_groups", [])}
+    assert "stale" not in names and {n.split("-")[0] for n in names} >= set(groups)

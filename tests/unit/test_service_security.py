@@ -120,6 +120,30 @@ def test_a_websocket_auth_message_with_a_lone_surrogate_or_deep_nesting_is_refus
         assert info.value.rcvd.code == 1008
 
 
+BINARY_FRAMES = [
+    ("bytes that are not UTF-8 are refused like any message that is not an auth message", b"\xff\xfe", "error", 1008),
+    ("an empty binary frame is refused like an empty text message", b"", "error", 1008),
+]
+
+
+@pytest.mark.parametrize("frame, answer, code", [c[1:] for c in BINARY_FRAMES], ids=[c[0] for c in BINARY_FRAMES])
+def test_a_binary_websocket_frame_is_read_as_text_not_closed_as_a_server_error(patronus, frame, answer, code):
+    ws_url = str(patronus.base_url).replace("http", "ws") + "/ws/paths"
+    with connect(ws_url, open_timeout=5, close_timeout=5) as ws:
+        ws.send(frame)
+        assert json.loads(ws.recv(timeout=5))["type"] == answer
+        with pytest.raises(ConnectionClosed) as info:
+            ws.recv(timeout=5)
+    assert info.value.rcvd.code == code
+
+
+def test_an_auth_message_in_a_binary_frame_opens_the_stream(patronus):
+    ws_url = str(patronus.base_url).replace("http", "ws") + "/ws/paths"
+    with connect(ws_url, open_timeout=5, close_timeout=5) as ws:
+        ws.send(json.dumps({"type": "auth", "token": login(patronus).json()["access_token"]}).encode())
+        assert json.loads(ws.recv(timeout=5))["type"] == "status"
+
+
 def test_unauthenticated_websockets_take_no_stream_slot(patronus):
     ws_url = str(patronus.base_url).replace("http", "ws") + "/ws/paths"
     access = login(patronus).json()["access_token"]

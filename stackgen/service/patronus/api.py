@@ -168,9 +168,13 @@ async def _send(ws: WebSocket, state: ServiceState, kind: str, **fields: Any) ->
 async def _receive(ws: WebSocket, state: ServiceState, timeout: float) -> dict[str, Any] | None:
     """The next message as an object (type "invalid" if it is not one), or None after `timeout` seconds."""
     try:
-        text = await asyncio.wait_for(ws.receive_text(), timeout)
+        frame = await asyncio.wait_for(ws.receive(), timeout)
     except asyncio.TimeoutError:
         return None
+    if frame["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(frame.get("code", 1000), frame.get("reason"))
+    # A binary frame is read as UTF-8 text (receive_text() would fail on it with a KeyError, closing with 1011).
+    text = frame["text"] if frame.get("text") is not None else (frame.get("bytes") or b"").decode("utf-8", "replace")
     try:
         message = json.loads(text)
     except (ValueError, RecursionError):

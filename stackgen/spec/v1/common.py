@@ -5,6 +5,7 @@ value looks like: the generated schema shows it to editors and error messages sh
 """
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
@@ -71,14 +72,28 @@ def _number(value: Any) -> int | float:
     # int stays int and float stays float: thresholds are written into PromQL as the user wrote them.
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise PydanticCustomError("float_type", "Input should be a valid number")
+    if not math.isfinite(value):  # YAML's .inf and .nan: no threshold, bucket or bound means either
+        raise PydanticCustomError("finite_number", "Input should be a finite number")
     return value
 
 
 Number = Annotated[int | float, PlainValidator(_number), WithJsonSchema({"type": "number"})]
 Text = Annotated[str, Strict(), StringConstraints(max_length=4000)]
+MAX_DURATION_SECONDS = (2**63 - 1) // 10**9  # Go's time.Duration, which Prometheus and Alertmanager read: 292 years
+
+
+def _held_by_prometheus(value: str) -> str:
+    from stackgen.process.fast import seconds  # here: the spec's models load before the processors
+
+    if seconds(value) > MAX_DURATION_SECONDS:
+        raise PydanticCustomError("duration_range", "{value} is longer than Prometheus can hold (292 years)",
+                                  {"value": repr(value)})
+    return value
+
+
 Duration = Annotated[str, Strict(), StringConstraints(
     max_length=40, pattern=r"^(?=[0-9])([0-9]+y)?([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?$"),
-    Format("Prometheus duration, e.g. 30s, 5m, 1h30m")]
+    AfterValidator(_held_by_prometheus), Format("Prometheus duration, e.g. 30s, 5m, 1h30m")]
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*$")
 Name = Annotated[str, Strict(), StringConstraints(max_length=63, pattern=NAME_PATTERN.pattern),
                  Format("a lowercase name: a-z, 0-9, _ and -, starting with a letter")]
@@ -86,8 +101,10 @@ MetricName = Annotated[str, Strict(), StringConstraints(max_length=200, pattern=
                        Format("a Prometheus metric name: letters, digits, _ and :, not starting with a digit")]
 LabelName = Annotated[str, Strict(), StringConstraints(max_length=100, pattern=r"^[a-zA-Z_][a-zA-Z0-9_]*$"),
                       Format("a Prometheus label name: letters, digits and _, not starting with a digit")]
-UrlPath = Annotated[str, Strict(), StringConstraints(max_length=500, pattern=r"^/[^\s]*$"),
-                    Format("a URL path starting with /")]
+# Segments without ? # { }: Prometheus escapes a ? in metrics_path (never a query), a # is never sent, and braces
+# are the service's route parameters; `//` is a segment no route has. Each would scrape a path nothing answers.
+UrlPath = Annotated[str, Strict(), StringConstraints(max_length=500, pattern=r"^(/[^\s?#{}/]+)*/?$"),
+                    Format("a URL path starting with /, without spaces, ?, #, braces or //")]
 Matcher = Annotated[str, Strict(), StringConstraints(max_length=500)]
 Port = Annotated[int, Strict(), Field(ge=1, le=65535)]
 Bool = Annotated[bool, Strict()]
