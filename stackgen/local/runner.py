@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -167,6 +168,10 @@ class LocalStack:
 
     def __init__(self, components: list[Component]) -> None:
         self.components = components
+        # A proof in a worker thread starts a stopped component again when its fault ends, and may do so while
+        # an interrupt stops the stack: once stopped, nothing starts again, and what started is stopped too.
+        self._lock = threading.Lock()
+        self._stopped = False
 
     def start(self, on_ready: Callable[[Component], None] = lambda c: None, timeout: float = 60) -> None:
         check_ports(self.components)
@@ -178,11 +183,13 @@ class LocalStack:
         """Start one component and wait until it is ready (also to start a stopped one again)."""
         if c.auth:  # readiness probes, and `stackgen verify` in this process, call it with its credentials
             authorize(c.url, *c.auth.pair)
-        with open(c.log, "ab") as log:
+        with self._lock, open(c.log, "ab") as log:
+            if self._stopped:
+                raise StackError(f"{c.name} was not started again: the stack is stopped")
             os.fchmod(log.fileno(), 0o600)  # the service's log holds its demo password
             process = subprocess.Popen(c.command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                        start_new_session=True, env={**os.environ, **c.env} if c.env else None)
-        c.process = process
+            c.process = process
         self._wait_ready(c, process, timeout)
 
     def halt(self, c: Component) -> None:
@@ -210,8 +217,11 @@ class LocalStack:
         return next((c for c in self.components if c.process and c.process.poll() is not None), None)
 
     def stop(self) -> None:
-        """SIGTERM every process group, newest first; SIGKILL what is still there after STOP_TIMEOUT."""
-        running = [c.process for c in reversed(self.components) if c.process]
+        """SIGTERM every process group, newest first; SIGKILL what is still there after STOP_TIMEOUT. Final: a
+        `launch` after it (or racing it) starts nothing."""
+        with self._lock:
+            self._stopped = True
+            running = [c.process for c in reversed(self.components) if c.process]
         for process in running:
             _signal_group(process, signal.SIGTERM)
         deadline = time.monotonic() + STOP_TIMEOUT

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 from pathlib import Path
 
@@ -102,3 +103,18 @@ def test_verify_ended_by_sigterm_stops_the_stack_it_started(tmp_path):
     for url in urls:
         with pytest.raises(OSError):
             urllib.request.urlopen(url, timeout=2)
+    time.sleep(3)  # a component started again late (a proof ending its fault) would be running by now
+    assert _processes_naming(tmp_path) == []
+
+
+def _processes_naming(folder: Path) -> list[str]:
+    """Command lines of the running processes that name a path under `folder` (the stack's own name the spec)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:  # it ended meanwhile
+            continue
+        if str(folder) in text:
+            found.append(text)
+    return found

@@ -116,6 +116,19 @@ def test_a_component_that_exits_stops_the_start_with_its_log(tmp_path):
         LocalStack(plan).start(timeout=10)
 
 
+def test_a_stopped_stack_starts_nothing_again(tmp_path):
+    """A proof's fault ends by starting its stopped target again; when an interrupt has stopped the stack
+    meanwhile, that start must not leave a process behind the run."""
+    spec = with_ports(load_spec(), {}, {"dashboard": 0})
+    [component] = plan_stack(spec, None, Binaries("/bin/false", "/bin/false", None), tmp_path)[:1]
+    component.command = ["sleep", "60"]
+    stack = LocalStack([component])
+    stack.stop()
+    with pytest.raises(StackError, match="dashboard was not started again: the stack is stopped"):
+        stack.launch(component, timeout=1)
+    assert component.process is None
+
+
 def test_a_missing_binary_is_named_with_how_to_install_it(tmp_path):
     with pytest.raises(ToolError, match=r"prometheus: not found at /nonexistent/prometheus; install it with "
                                         r"`apt-get install prometheus`"):
