@@ -7,7 +7,9 @@ is merged onto the base before any check runs, as kustomize patches and helm val
 - a list whose items all carry a name (`name`, `record`, `uid` or `title`, as errors name them) merges item by
   item: an overlay item with the name of a base item is merged into it, a new name is added at the end, and an
   item with `$patch: delete` removes the base's item. When the base has several items of one name (an alert's
-  critical and warning twins), the overlay item says which by `severity` or `service`;
+  critical and warning twins), the overlay item says which by `severity` or `service`. A new item that is not
+  whole (does not validate on its own) most likely meant a base item by a misspelt name: it is refused as such,
+  with the nearest base name;
 - every other list, and every other value, replaces the base's whole.
 
 The merged document remembers, for every value, the file and line it came from: a check that fails on an
@@ -23,7 +25,8 @@ from typing import Any, TypeVar
 
 from stackgen.errors import SpecError, SpecIssue, UsageError
 from stackgen.spec.loader import read_source
-from stackgen.spec.yamlsource import NAME_KEYS, Source, _collector_paused, format_path
+from stackgen.spec.suggest import did_you_mean
+from stackgen.spec.yamlsource import EMPTY_SPEC, NAME_KEYS, Source, _collector_paused, format_path
 
 ENV_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 NARROWING_KEYS = ("severity", "service")  # what tells items of one name apart in the spec's lists
@@ -38,6 +41,7 @@ class LayeredSource(Source):
 
     files: dict[SpecPath, str] = field(default_factory=dict)  # paths whose value came from another file
     layers: tuple[str, ...] = ()  # the files merged, base first
+    deletions: dict[tuple[str, str], str] = field(default_factory=dict)  # (what, name) -> file:line deleting it
 
     def _found(self, path: SpecPath) -> SpecPath:
         path = tuple(path)
@@ -49,6 +53,10 @@ class LayeredSource(Source):
         found = self._found(path)
         return SpecIssue(self.files.get(found, self.file), self.line(path), format_path(path, self.data), message,
                          hint)
+
+    def deleted_at(self, what: str, name: str) -> str:
+        """Where the overlay deleted the `what` named `name` (`file:line`), or ""."""
+        return self.deletions.get((what, name), "")
 
 
 def overlay_path(spec: P, env: str) -> P:
@@ -95,8 +103,19 @@ def read_environment(path: Path | None, env: str | None) -> Source:
         have = f"known environments: {', '.join(known)}" if known else "it has none"
         raise UsageError(f"unknown environment '{env}' for {path}: {have} "
                          f"(environment NAME is the overlay file {overlay_path(path, 'NAME').name} beside the spec)")
-    overlay = read_source(overlay_path(path, env))
-    return merge_sources(base, overlay)
+    return merge_sources(base, read_overlay(overlay_path(path, env)))
+
+
+def read_overlay(path: Path) -> Source:
+    """An overlay file; an empty one is refused in an overlay's words, not as a spec to start from scratch."""
+    try:
+        return read_source(path)
+    except SpecError as exc:
+        if [i.message for i in exc.issues] == [EMPTY_SPEC]:
+            raise SpecError([SpecIssue(str(path), 1, "", "the overlay is empty",
+                                       "delete it, or write in it what this environment changes in the spec, "
+                                       "e.g. 'thresholds: {queue_backlog_jobs: {value: 5000}}'")]) from None
+        raise
 
 
 def merge_sources(base: Source, overlay: Source) -> LayeredSource:
@@ -106,8 +125,12 @@ def merge_sources(base: Source, overlay: Source) -> LayeredSource:
                                        "e.g. 'thresholds: {queue_backlog_jobs: 5000}'")])
     layers = (*getattr(base, "layers", (base.file,)), overlay.file)
     out = LayeredSource(base.file, None, layers=layers)
+    merge = _Merge(base, overlay, out)
     with _collector_paused():  # as while parsing: the result is a tree of fresh objects that all survive
-        out.data = _Merge(base, overlay, out).value(base.data, (), overlay.data, (), ())
+        out.data = merge.value(base.data, (), overlay.data, (), ())
+    issues = [issue for added in merge.added if (issue := _incomplete(out, *added))]
+    if issues:
+        raise SpecError(issues)
     return out
 
 
@@ -116,6 +139,7 @@ class _Merge:
 
     def __init__(self, base: Source, overlay: Source, out: LayeredSource) -> None:
         self.base, self.overlay, self.out = base, overlay, out
+        self.added: list[tuple[SpecPath, str, dict, list]] = []  # path in the result, name key, item, base list
 
     def _locate(self, source: Source, src: SpecPath, dst: SpecPath) -> None:
         if src in source.lines:
@@ -178,6 +202,8 @@ class _Merge:
                                   "merge the two items into one")
             elif patch == "delete":
                 deleted.add(i)
+                where = f"{self.overlay.file}:{self.overlay.line(op + (j, PATCH_KEY))}"
+                self.out.deletions.setdefault((_singular(dst), item[key]), where)
             else:
                 matched[i] = j
         out: list = []
@@ -190,6 +216,7 @@ class _Merge:
             else:
                 out.append(self.adopt(self.base, item, bp + (i,), here))
         for j in added:
+            self.added.append((dst + (len(out),), key, over[j], base))
             out.append(self.adopt(self.overlay, over[j], op + (j,), dst + (len(out),)))
         return out
 
@@ -214,6 +241,57 @@ def _item_key(base: list, over: list) -> str | None:
     if not base or not all(isinstance(i, dict) for i in items):
         return None
     return next((k for k in NAME_KEYS if all(isinstance(i.get(k), str) for i in items)), None)
+
+
+def _singular(path: SpecPath) -> str:
+    """What one item of the list at `path` is called: `alert_groups` -> `alert group`, as the checks say it."""
+    name = next(str(p) for p in reversed(path) if isinstance(p, str))
+    return "SLO" if name == "slos" else name.removesuffix("s").replace("_", " ")
+
+
+def _incomplete(out: LayeredSource, path: SpecPath, key: str, item: dict, base: list) -> SpecIssue | None:
+    """The issue for an added item that is not whole and lacks keys, or whose name is near a base item's: it
+    most likely meant a base item (a misspelt name, a severity the spec's twins do not have), so it says so
+    instead of 'missing expr'. A whole new item is an addition; other items are left to the checks."""
+    problems = _problems(path, item)
+    if not problems:
+        return None
+    what, name = _singular(path), item[key]
+    twins = [b for b in base if b.get(key) == name]
+    narrowed = [k for k in NARROWING_KEYS if k in item]
+    missing = [p.removeprefix("missing ") for p in problems if p.startswith("missing ")]
+    if twins and narrowed:
+        have = sorted({", ".join(f"{k} {b.get(k)}" for k in narrowed) for b in twins})
+        message = f"{out.layers[0]} has no {what} '{name}' with {', '.join(f'{k} {item[k]}' for k in narrowed)}"
+        near = f"its {what}s '{name}' have {' or '.join(have)}"
+    else:
+        message, near = f"{out.layers[0]} has no {what} '{name}' to override", did_you_mean(name, [b[key] for b in base])
+    if not (near or missing):
+        return None
+    new = (f"a new {what} needs {', '.join(missing[:3])}{' and more' if len(missing) > 3 else ''}" if missing
+           else f"as a new {what}: {problems[0]}")
+    return out.issue(path, message, f"{near} {new[0].upper()}{new[1:]}" if near.endswith("?") else
+                     "; ".join(h for h in (near, new) if h))
+
+
+def _problems(path: SpecPath, item: dict) -> list[str]:
+    """Why `item` is not an item of the list at `path` on its own, as the spec's models say (`missing 'expr'`,
+    `missing 'alerts[Up].expr'` when deeper); [] when it is, or the list is not the spec's."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from stackgen.spec.structure import _annotation_at, plugins_off
+
+    model = _annotation_at(path)[0]
+    if model is None:
+        return []
+    try:
+        with plugins_off():
+            TypeAdapter(model).validate_python(item)
+    except ValidationError as exc:
+        return [f"missing '{format_path(tuple(e['loc']), item)}'" if e["type"] == "missing"
+                else ": ".join(filter(None, (format_path(tuple(e["loc"]), item), e["msg"].removeprefix("Value error, "))))
+                for e in exc.errors(include_url=False)]
+    return []
 
 
 def _without_patch(item: dict) -> dict:

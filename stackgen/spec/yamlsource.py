@@ -22,6 +22,7 @@ from stackgen.spec.yamlstream import stream_data
 MAX_ALIAS_VALUES = 100_000
 MAX_DEPTH = 64
 MAX_BYTES = 5 * 1024 * 1024
+EMPTY_SPEC = "the spec is empty"  # an overlay says it in its own words
 
 Path = tuple  # a spec path: keys and list indexes from the root
 
@@ -45,6 +46,10 @@ class Source:
 
     def issue(self, path: Path, message: str, hint: str = "") -> SpecIssue:
         return SpecIssue(self.file, self.line(path), format_path(path, self.data), message, hint)
+
+    def deleted_at(self, what: str, name: str) -> str:
+        """Where an overlay deleted the `what` named `name` (`file:line`): never, in a spec read alone."""
+        return ""
 
 
 NAME_KEYS = ("name", "record", "uid", "title")  # what identifies a list item to a person
@@ -162,7 +167,7 @@ def parse_yaml(text_bytes: bytes, file: str) -> Source:
                     "save the spec as UTF-8", _path_near(text_bytes[: exc.start].decode("utf-8", "replace"))) \
             from None
     if not text.strip():
-        raise _fail(file, 1, "the spec is empty", "start from `stackgen init`")
+        raise _fail(file, 1, EMPTY_SPEC, "start from `stackgen init`")
     with _collector_paused():
         streamed = stream_data(text, _LOADER, MAX_DEPTH)  # a plain document, without a node tree
     return Source(file, *streamed) if streamed is not None else parse_nodes(text, file)
@@ -187,7 +192,7 @@ def parse_nodes(text: str, file: str) -> Source:
         raise _fail(file, None, "nesting is too deep to parse", "a spec never needs this depth") from None
     if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG and not node.value):
         # only comments, or an empty document after `---`
-        raise _fail(file, 1, "the spec is empty", "start from `stackgen init`")
+        raise _fail(file, 1, EMPTY_SPEC, "start from `stackgen init`")
     source = Source(file, None)
     with _collector_paused():
         source.data = _Builder(source).build(node, ())

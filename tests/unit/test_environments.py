@@ -162,13 +162,86 @@ def test_an_error_in_an_overlay_names_the_overlay_file_and_line(project, cli, ov
     assert snapshot(project) == before
 
 
-def test_an_error_an_overlay_causes_in_an_inherited_value_names_the_spec_file_and_line(project, cli):
+def test_an_error_an_overlay_causes_in_an_inherited_value_names_the_spec_line_and_the_overlay_line(project, cli):
     (project / "taskq.bad.yaml").write_text("routing:\n  receivers:\n    - name: tickets\n      $patch: delete\n")
     result = cli("validate", "taskq.yaml", "--env", "bad")
     assert result.exit_code == 2
     route = line_of(project / "taskq.yaml", "receivers: [tickets]")
     assert result.stderr.splitlines()[0] == (f"taskq.yaml:{route}: routing.routes[2].receivers[0]: unknown receiver "
-                                             "'tickets' (declare it under routing.receivers)")
+                                             "'tickets' (taskq.bad.yaml:4 deletes it with '$patch: delete': keep the "
+                                             "receiver there, or stop naming it here)")
+
+
+MISNAMED_ITEMS = [
+    ("a misspelt alert meant to patch a threshold is named with the nearest alert",
+     "alert_groups:\n  - name: queues\n    alerts:\n      - name: QueueBaclog\n        for: 30m\n",
+     "taskq.bad.yaml:4: alert_groups[queues].alerts[QueueBaclog]: taskq.yaml has no alert 'QueueBaclog' to override "
+     "(did you mean 'QueueBacklog'? A new alert needs 'expr', 'severity')"),
+    ("a misspelt group is named with the nearest group, and what its alerts lack as new ones",
+     "alert_groups:\n  - name: job\n    alerts:\n      - name: JobFailureRate\n        severity: critical\n"
+     "        for: 10m\n",
+     "taskq.bad.yaml:2: alert_groups[job]: taskq.yaml has no alert group 'job' to override "
+     "(did you mean 'jobs'? A new alert group needs 'alerts[JobFailureRate].expr')"),
+    ("a severity the spec's twins do not have says which severities they have",
+     "alert_groups:\n  - name: jobs\n    alerts:\n      - name: JobFailureRate\n        severity: info\n"
+     "        for: 10m\n",
+     "taskq.bad.yaml:4: alert_groups[jobs].alerts[JobFailureRate]: taskq.yaml has no alert 'JobFailureRate' with "
+     "severity info (its alerts 'JobFailureRate' have severity critical or severity warning; a new alert needs "
+     "'expr')"),
+    ("a misspelt receiver meant to change a field is named with the nearest receiver",
+     "routing:\n  receivers:\n    - name: tickts\n      webhook:\n        max_alerts: 10\n",
+     "taskq.bad.yaml:3: routing.receivers[tickts]: taskq.yaml has no receiver 'tickts' to override "
+     "(did you mean 'tickets'? A new receiver needs 'webhook.url')"),
+    ("a misspelt service is named with the nearest service, and why it is not whole as a new one",
+     "services:\n  - name: wroker\n    port: 9999\n",
+     "taskq.bad.yaml:2: services[wroker]: taskq.yaml has no service 'wroker' to override (did you mean 'worker'? "
+     "As a new service: no 'image:' and no 'demo: true': add 'image: <your service image>' to run your service, "
+     "or 'demo: true' to run stackgen's demo service)"),
+]
+
+
+@pytest.mark.parametrize(("overlay", "expected"), [c[1:] for c in MISNAMED_ITEMS], ids=[c[0] for c in MISNAMED_ITEMS])
+def test_an_overlay_item_that_names_no_spec_item_and_is_not_whole_says_so_at_its_line(project, cli, overlay,
+                                                                                       expected):
+    (project / "taskq.bad.yaml").write_text(overlay)
+    result = cli("validate", "taskq.yaml", "--env", "bad")
+    assert (result.exit_code, result.stderr) == (2, expected + "\n")
+
+
+WHOLE_NEW_ITEMS = [
+    ("a whole new alert with a name near a spec alert's is added",
+     "alert_groups:\n  - name: jobs\n    alerts:\n      - name: JobFailureRates\n        severity: info\n"
+     "        expr: rate(jobs_completed_total[5m]) > 1\n        summary: many\n",
+     "12 alerts"),
+    ("a whole new receiver is added",
+     "routing:\n  receivers:\n    - name: pager\n      pagerduty:\n        routing_key_file: /run/secrets/key\n",
+     "11 alerts"),
+]
+
+
+@pytest.mark.parametrize(("overlay", "expected"), [c[1:] for c in WHOLE_NEW_ITEMS], ids=[c[0] for c in WHOLE_NEW_ITEMS])
+def test_a_whole_new_item_in_an_overlay_is_an_addition(project, cli, overlay, expected):
+    (project / "taskq.bad.yaml").write_text(overlay)
+    result = cli("validate", "taskq.yaml", "--env", "bad")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(f"taskq.yaml (environment bad): ok (11 metrics, {expected}, "), result.stdout
+
+
+EMPTY_OVERLAY = ("the overlay is empty (delete it, or write in it what this environment changes in the spec, "
+                 "e.g. 'thresholds: {queue_backlog_jobs: {value: 5000}}')")
+
+
+@pytest.mark.parametrize(("text", "arguments"), [
+    ("", ("taskq.yaml", "--env", "bad")),
+    ("# production: nothing yet\n", ("taskq.yaml", "--env", "bad")),
+    ("", ("taskq.bad.yaml",)),
+], ids=["an empty overlay picked by --env is called an empty overlay",
+        "an overlay of only comments is an empty overlay too",
+        "an empty overlay validated by its own name is called an empty overlay"])
+def test_an_empty_overlay_is_refused_as_an_overlay_not_as_a_spec(project, cli, text, arguments):
+    (project / "taskq.bad.yaml").write_text(text)
+    result = cli("validate", *arguments)
+    assert (result.exit_code, result.stderr) == (2, f"taskq.bad.yaml:1: {EMPTY_OVERLAY}\n")
 
 
 def test_a_broken_overlay_file_is_refused_at_its_own_line(project, cli):
