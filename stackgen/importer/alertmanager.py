@@ -9,6 +9,7 @@ cannot carry are renamed everywhere they are used; settings it has no field for 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -164,25 +165,40 @@ def routing_spec(routing: dict[str, Any], base: dict[str, Any], out_name: str,
         raise SpecError([SpecIssue(out_name, None, "routing", "the spec already has a 'routing:' section",
                                    "import into a spec without one, or write a new spec with --out")])
     spec = {"apiVersion": "stackgen/v1", **{k: v for k, v in base.items() if k != "apiVersion"}, "routing": routing}
-    text = parse_yaml(yaml_text(spec).encode("utf-8"), out_name)
+    parsed = parse_yaml(yaml_text(spec).encode("utf-8"), out_name)
+    text = _RoutingText(out_name, parsed.data, parsed.lines, read_source(origin) if origin else None)
     try:
         check_typed(text)
     except SpecError as exc:
-        raise (_relocated(exc, text, origin) if origin else exc) from None
+        raise text.relocated(exc) from None
     return spec
 
 
-def _relocated(exc: SpecError, text: Source, origin: Path) -> SpecError:
-    """The issues about the imported routing at their lines in the Alertmanager config, not in the spec's
-    text, which is never written when it does not validate."""
-    config = read_source(origin)
-    deepest: dict[int, tuple] = {}  # each line of the text: the deepest spec path on it
-    for path, line in text.lines.items():
-        if len(path) >= len(deepest.get(line, ())):
-            deepest[line] = path
-    return SpecError([config.issue(at, issue.message, issue.hint)
-                      if (at := _origin_path(deepest.get(issue.line or 0, ()), config.data)) else issue
-                      for issue in exc.issues])
+@dataclass
+class _RoutingText(Source):
+    """The spec's text as checked, which is never written when it does not validate: an issue, and the other
+    value a hint points at (`first defined ...`), are placed at their line in the Alertmanager config the
+    routing came from, else at no line of this text."""
+
+    origin: Source | None = None
+    deepest: dict[int, tuple] = field(default_factory=dict)  # each line of the text: the deepest spec path on it
+
+    def __post_init__(self) -> None:
+        for path, line in self.lines.items():
+            if len(path) >= len(self.deepest.get(line, ())):
+                self.deepest[line] = path
+
+    def _at(self, line: int | None) -> tuple:
+        return _origin_path(self.deepest.get(line or 0, ()), self.origin.data) if self.origin else ()
+
+    def place(self, path: tuple) -> str:
+        at = self._at(self.line(path))
+        return f"at {self.origin.file}:{self.origin.line(at)}" if self.origin and at else ""
+
+    def relocated(self, exc: SpecError) -> SpecError:
+        return SpecError([self.origin.issue(at, issue.message, issue.hint) if self.origin and (at := self._at(
+            issue.line)) else SpecIssue(issue.file, None, issue.path, issue.message, issue.hint)
+                          for issue in exc.issues])
 
 
 def _origin_path(path: tuple, config: Any) -> tuple:

@@ -8,7 +8,7 @@ and line, and the rest is checked again: one bad rule never sinks the import of 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -56,13 +56,27 @@ def _assemble(groups: list[RawGroup], base: Base, left_out: set[str], report: Re
     return spec, mapped
 
 
-def _checkable(spec: dict[str, Any], mapped: Mapped, out_name: str) -> Source:
+@dataclass
+class _Checkable(Source):
     """The spec as the checks read it, each imported rule's paths on a line of its own, then each group's: an
     issue's line says which rule or group it is about, without writing and reading back the text."""
+
+    mapped: Mapped = field(default_factory=Mapped)
+
+    def place(self, path: tuple) -> str:
+        """A hint's other value (`first defined ...`) at its rule or group in the rule files: these lines are
+        no file's; a value of the spec merged into is in that spec."""
+        line, placed = self.line(path) or 0, len(self.mapped.placements)
+        if 0 < line <= placed:
+            return f"at {self.mapped.placements[line - 1][1].where}"
+        return f"at {self.mapped.groups[line - placed - 1][1].where}" if line > placed else f"in {self.file}"
+
+
+def _checkable(spec: dict[str, Any], mapped: Mapped, out_name: str) -> Source:
     lines: dict[tuple, int] = {(): 0}
     lines.update({path: i + 1 for i, (path, _) in enumerate(mapped.placements)})
     lines.update({path: len(mapped.placements) + i + 1 for i, (path, _) in enumerate(mapped.groups)})
-    return Source(out_name, spec, lines)
+    return _Checkable(out_name, spec, lines, mapped)
 
 
 def _in_group(issue: SpecIssue, mapped: Mapped) -> SpecIssue:

@@ -71,8 +71,9 @@ class Checker:
         seen: dict[str, SpecPath] = {}
         for path, name in items:
             if name in seen:
-                first = self.source.line(seen[name])
-                self.add(path, f"duplicate {what} '{name}'", f"first defined on line {first}; names must be unique")
+                first = self.source.place(seen[name])
+                self.add(path, f"duplicate {what} '{name}'",
+                         f"first defined {first}; names must be unique" if first else "names must be unique")
             else:
                 seen[name] = path
 

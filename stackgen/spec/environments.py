@@ -54,6 +54,10 @@ class LayeredSource(Source):
         return SpecIssue(self.files.get(found, self.file), self.line(path), format_path(path, self.data), message,
                          hint)
 
+    def place(self, path: SpecPath) -> str:
+        """`at taskq.production.yaml:12`: a line alone would not say which file."""
+        return f"at {self.files.get(self._found(path), self.file)}:{self.line(path)}"
+
     def deleted_at(self, what: str, name: str) -> str:
         """Where the overlay deleted the `what` named `name` (`file:line`), or ""."""
         return self.deletions.get((what, name), "")

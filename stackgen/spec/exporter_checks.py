@@ -30,10 +30,12 @@ def check_exporter(c: Checker, path: SpecPath, exporter: Exporter, declared: dic
     for j, metric in enumerate(exporter.metrics):
         where = path + ("metrics", j, "name")
         if metric.name in seen:
+            first = c.source.place(seen[metric.name])
             c.add(where, f"duplicate metric '{metric.name}' in exporter '{exporter.name}'",
-                  f"first declared on line {c.source.line(seen[metric.name])}; declare it once")
+                  f"first declared {first}; declare it once" if first else "declare it once")
         elif metric.name in declared:
-            c.add(where, f"'{metric.name}' is also declared under 'metrics:' (line {c.source.line(declared[metric.name])})",
+            also = c.source.place(declared[metric.name])
+            c.add(where, f"'{metric.name}' is also declared under 'metrics:'" + (f" ({also})" if also else ""),
                   "declare it once: under the exporter that exposes it, or under 'metrics:' for a service's own")
         seen.setdefault(metric.name, where)
     for key, value in exporter.environment.items():

@@ -47,6 +47,10 @@ class Source:
     def issue(self, path: Path, message: str, hint: str = "") -> SpecIssue:
         return SpecIssue(self.file, self.line(path), format_path(path, self.data), message, hint)
 
+    def place(self, path: Path) -> str:
+        """Where `path` is, for a hint that points from one value to another: `on line 12`."""
+        return f"on line {self.line(path)}"
+
     def deleted_at(self, what: str, name: str) -> str:
         """Where an overlay deleted the `what` named `name` (`file:line`): never, in a spec read alone."""
         return ""

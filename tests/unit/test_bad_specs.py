@@ -257,7 +257,7 @@ CASES = [
          "gauge, histogram, summary, untyped (did you mean 'gauge'?)", line_offset=5),
     raw("an exporter's metric is declared under the exporter only", "exporter_metric_declared_twice.yaml",
         "exporter_metric_declared_twice.yaml:10: exporters[billing].metrics[billing_runs].name: 'billing_runs' is "
-        "also declared under 'metrics:' (line 13) (declare it once: under the exporter that exposes it, or under "
+        "also declared under 'metrics:' (on line 13) (declare it once: under the exporter that exposes it, or under "
         "'metrics:' for a service's own)"),
     raw("a label a catalog exporter's metric does not carry is refused with the right one",
         "exporter_label_not_carried.yaml",

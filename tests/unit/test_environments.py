@@ -227,6 +227,18 @@ def test_a_whole_new_item_in_an_overlay_is_an_addition(project, cli, overlay, ex
     assert result.stdout.startswith(f"taskq.yaml (environment bad): ok (11 metrics, {expected}, "), result.stdout
 
 
+def test_an_overlay_item_that_duplicates_a_spec_item_names_the_file_of_the_first(project, cli):
+    (project / "taskq.bad.yaml").write_text("alert_groups:\n  - name: extra\n    alerts:\n      - name: ApiDown\n"
+                                            "        expr: up == 0\n        severity: critical\n"
+                                            "        service: api\n        summary: x\n")
+    result = cli("validate", "taskq.yaml", "--env", "bad")
+    first = line_of(project / "taskq.yaml", "- name: ApiDown")
+    assert (result.exit_code, result.stderr) == (2, (
+        "taskq.bad.yaml:4: alert_groups[extra].alerts[ApiDown].name: duplicate alert (name and labels) "
+        f"'ApiDown{{service=\"api\",severity=\"critical\"}}' (first defined at taskq.yaml:{first}; "
+        "names must be unique)\n"))
+
+
 EMPTY_OVERLAY = ("the overlay is empty (delete it, or write in it what this environment changes in the spec, "
                  "e.g. 'thresholds: {queue_backlog_jobs: {value: 5000}}')")
 
