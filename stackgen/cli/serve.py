@@ -21,9 +21,30 @@ def listen_port(spec: Spec, service: Service, chosen_by_name: bool) -> int:
     return service.port if chosen_by_name or len(spec.services) == 1 else DEFAULT_PORT
 
 
+def listen_host(value: str) -> str:
+    """`--host` as an address this machine can listen on: a usage error (exit 64) names the option and what it
+    takes, instead of the web server's own message and exit 3 after the spec is loaded."""
+    import socket
+
+    takes = "an address of this machine, e.g. 127.0.0.1, ::1, or 0.0.0.0 for every interface"
+    try:
+        family, _, _, _, address = socket.getaddrinfo(value, None, type=socket.SOCK_STREAM,
+                                                      flags=socket.AI_PASSIVE)[0]
+    except (socket.gaierror, UnicodeError):
+        raise typer.BadParameter(f"'{value}' is neither an IP address nor a host name that resolves: give {takes}") \
+            from None
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.bind((address[0], 0))  # port 0: whether the address is ours, not whether a port is free
+    except OSError as exc:
+        raise typer.BadParameter(f"cannot listen on '{value}' ({exc.strerror}): give {takes}") from None
+    return value
+
+
 def serve(
     spec: Optional[Path] = SpecArg,
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    host: str = typer.Option("127.0.0.1", "--host", callback=listen_host,
+                             help="Address to listen on: an address of this machine, or 0.0.0.0 for all."),
     port: Optional[int] = typer.Option(None, "--port", min=1, max=65535, show_default=False,
                                        help=f"Port (default: the service's port in the spec, else {DEFAULT_PORT})."),
     service: Optional[str] = typer.Option(None, "--service", show_default=False,

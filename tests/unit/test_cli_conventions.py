@@ -62,6 +62,12 @@ USAGE_ERRORS = [
      "--check compares with a file: give it with --out"),
     ("a port no socket can have", ["serve", "--port", "99999"],
      "Invalid value for '--port': Input should be less than or equal to 65535"),
+    ("a host that is neither an address nor a name", ["serve", "--host", "junk"],
+     "Error: Invalid value for '--host': 'junk' is neither an IP address nor a host name that resolves: give an "
+     "address of this machine, e.g. 127.0.0.1, ::1, or 0.0.0.0 for every interface\n"),
+    ("an address of another machine", ["serve", "--host", "192.0.2.1"],
+     "Error: Invalid value for '--host': cannot listen on '192.0.2.1' (Cannot assign requested address): give an "
+     "address of this machine, e.g. 127.0.0.1, ::1, or 0.0.0.0 for every interface\n"),
     ("an init option the spec would refuse", ["init", "--title", "t" * 4000],
      "Invalid value: the spec it makes would not validate: services[app].title: '" + "t" * 56 + "... is 4004 "
      "characters long, over the limit of 4000 (shorten it; long prose belongs in the runbook or docs)"),
