@@ -61,13 +61,14 @@ def target_option(default: str = "compose") -> Any:
                         autocompletion=lambda: names, help=f"Where the stack runs ({choices}).")
 
 
-def spec_path(spec: Optional[Path]) -> Optional[Path]:
-    """The spec the user means (see `stackgen.locate`): None is the embedded example, announced on stderr."""
+def spec_path(spec: Optional[Path], example_note: str = "") -> Optional[Path]:
+    """The spec the user means (see `stackgen.locate`): None is the embedded example, announced on stderr (in the
+    command's own words when it gives `example_note`)."""
     from stackgen.locate import locate_spec
 
     located = guarded(lambda: locate_spec(spec, Path.cwd()))
     if located.note:
-        typer.echo(located.note, err=True)
+        typer.echo(example_note or located.note, err=True)
     return located.path
 
 

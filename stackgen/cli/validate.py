@@ -14,6 +14,12 @@ from stackgen.errors import SpecError, SpecIssue, StackgenError
 from stackgen.wording import counted
 
 FORMATS = ("text", "json", "github")
+# Exit 0 all the same: the example is valid, and `stackgen validate` in an empty folder is how one tries it. A CI
+# job run from the wrong folder is told on stderr, and by a warning annotation with --format github.
+EXAMPLE_WHY = "no stackgen.yaml in this folder, and no [tool.stackgen] spec in pyproject.toml"
+EXAMPLE_FIX = "name your spec, e.g. `stackgen validate monitoring/stackgen.yaml`, or run from its folder"
+EXAMPLE_NOTE = f"{EXAMPLE_WHY}: validating the built-in Patronus example, NOT a spec of yours ({EXAMPLE_FIX})"
+EXAMPLE_ANNOTATION = f"validated the built-in Patronus example, NOT a spec of yours: {EXAMPLE_WHY}"
 
 
 def validate(
@@ -42,7 +48,7 @@ def _your_spec_and_overlays(env: Optional[str]) -> list[Optional[Path]]:
     `stackgen validate` also fails on a broken `stackgen.<env>.yaml`."""
     from stackgen import pipeline
 
-    found = spec_path(None)
+    found = spec_path(None, EXAMPLE_NOTE)
     return [found] if found is None or env is not None else [found, *pipeline.overlay_files(found)]
 
 
@@ -91,7 +97,8 @@ def _validate_for_machines(given: list[Optional[Path]], strict: bool, output_for
             exit_code = max(exit_code, exc.exit_code)
         else:
             file = str(spec) if spec else loaded.spec.file
-            reports.append(SpecReport(file, True, tuple(Finding(w, "warning") for w in loaded.warnings)))
+            example = () if spec else (Finding(SpecIssue(file, None, "", EXAMPLE_ANNOTATION, EXAMPLE_FIX), "warning"),)
+            reports.append(SpecReport(file, True, (*example, *(Finding(w, "warning") for w in loaded.warnings))))
     sys.stdout.write(render_json(reports) if output_format == "json" else render_github(reports))
     if exit_code:
         raise typer.Exit(exit_code)

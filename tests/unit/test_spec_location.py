@@ -114,8 +114,36 @@ def test_codegen_without_an_argument_reads_the_spec_named_in_pyproject(tmp_path)
 
 def test_without_any_spec_the_example_is_rendered_and_stderr_says_so(tmp_path):
     before = snapshot(tmp_path)
-    result = stackgen("validate", cwd=tmp_path)
-    assert result.returncode == 0
-    assert result.stderr == EMBEDDED_NOTE + "\n"
-    assert result.stdout.startswith("patronus.yaml: ok (")
+    result = stackgen("generate", "--check", cwd=tmp_path)
+    assert result.stderr.startswith(EMBEDDED_NOTE + "\n")
+    assert snapshot(tmp_path) == before
+
+
+NOT_YOURS = ("no stackgen.yaml in this folder, and no [tool.stackgen] spec in pyproject.toml: validating the "
+             "built-in Patronus example, NOT a spec of yours (name your spec, e.g. `stackgen validate "
+             "monitoring/stackgen.yaml`, or run from its folder)\n")
+EXAMPLE_VALIDATED = [
+    ("validate says on stderr that no spec of the user's was checked", (), "patronus.yaml: ok (28 metrics, "),
+    ("validate for GitHub also warns on the run's page that no spec of the user's was checked",
+     ("--format", "github"),
+     "::warning file=patronus.yaml,title=stackgen::validated the built-in Patronus example, NOT a spec of yours: "
+     "no stackgen.yaml in this folder, and no [tool.stackgen] spec in pyproject.toml (name your spec, e.g. "
+     "`stackgen validate monitoring/stackgen.yaml`, or run from its folder)\n"),
+    ("validate for scripts carries the same warning, the example being ok", ("--format", "json"),
+     '{\n  "issues": [\n    {\n      "file": "patronus.yaml",\n      "hint": "name your spec, e.g. `stackgen '
+     'validate monitoring/stackgen.yaml`, or run from its folder",\n      "line": null,\n      "message": '
+     '"validated the built-in Patronus example, NOT a spec of yours: no stackgen.yaml in this folder, and no '
+     '[tool.stackgen] spec in pyproject.toml",\n      "path": "",\n      "severity": "warning"\n    }\n  ],\n'
+     '  "ok": true,\n'),
+]
+
+
+@pytest.mark.parametrize(("options", "stdout"), [c[1:] for c in EXAMPLE_VALIDATED], ids=[c[0] for c in EXAMPLE_VALIDATED])
+def test_validate_without_any_spec_passes_on_the_example_and_says_no_spec_of_yours_was_checked(tmp_path, options,
+                                                                                              stdout):
+    """Exit 0: the example is valid, and validating it in an empty folder is how one tries stackgen."""
+    before = snapshot(tmp_path)
+    result = stackgen("validate", "--strict", *options, cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (0, NOT_YOURS)
+    assert result.stdout.startswith(stdout), result.stdout
     assert snapshot(tmp_path) == before
