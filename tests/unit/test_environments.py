@@ -192,6 +192,10 @@ MISNAMED_ITEMS = [
      "routing:\n  receivers:\n    - name: tickts\n      webhook:\n        max_alerts: 10\n",
      "taskq.bad.yaml:3: routing.receivers[tickts]: taskq.yaml has no receiver 'tickts' to override "
      "(did you mean 'tickets'? A new receiver needs 'webhook.url')"),
+    ("an alert named like none of the spec's says it names none and what a new one needs",
+     "alert_groups:\n  - name: jobs\n    alerts:\n      - name: Zebra\n        for: 30m\n",
+     "taskq.bad.yaml:4: alert_groups[jobs].alerts[Zebra]: taskq.yaml has no alert 'Zebra' to override "
+     "(a new alert needs 'expr', 'severity')"),
     ("a misspelt service is named with the nearest service, and why it is not whole as a new one",
      "services:\n  - name: wroker\n    port: 9999\n",
      "taskq.bad.yaml:2: services[wroker]: taskq.yaml has no service 'wroker' to override (did you mean 'worker'? "
