@@ -79,11 +79,11 @@ class Checker:
 
     def reference(self, path: SpecPath, name: str, declared: Collection[str], what: str, where: str) -> None:
         """`name` must be one of `declared`; else the closest declared name, or where to declare it."""
-        if name not in declared and (deleted := self.source.deleted_at(what, name)):
+        if name not in declared:
+            deleted = self.source.deleted_at(what, name)  # by an overlay: the spec alone declares it
             self.add(path, f"unknown {what} '{name}'",
-                     f"{deleted} deletes it with '$patch: delete': keep the {what} there, or stop naming it here")
-        elif name not in declared:
-            self.add(path, f"unknown {what} '{name}'", did_you_mean(name, declared) or f"declare it under {where}")
+                     f"{deleted} deletes it with '$patch: delete': keep the {what} there, or stop naming it here"
+                     if deleted else did_you_mean(name, declared) or f"declare it under {where}")
 
     def thresholds_in(self, path: SpecPath, text: str) -> None:
         for name in promql.threshold_refs(text):
