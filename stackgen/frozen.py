@@ -1,4 +1,4 @@
-"""The base of the model's frozen dataclasses: their methods written once instead of generated per class.
+"""The base of stackgen's frozen dataclasses: their methods written once instead of generated per class.
 
 `@dataclass(frozen=True)` compiles each method it generates, in every process: for the model's ~30 classes that
 was ~13 ms of each command's start, more than half of it for `__setattr__` and `__delattr__` alone. A class
@@ -86,7 +86,7 @@ def _init_of(cls: type) -> Callable[..., None]:
 
 @dataclass_transform(frozen_default=True, field_specifiers=(field, Field))
 class Frozen:
-    """The base of a frozen model dataclass: see the module's docstring."""
+    """The base of a frozen dataclass: see the module's docstring."""
 
     __slots__ = ()
     __dataclass_fields__: ClassVar[dict[str, Field[Any]]]  # set on each subclass, as on any dataclass

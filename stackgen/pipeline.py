@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from stackgen.errors import SpecIssue, UsageError
+from stackgen.frozen import Frozen
 from stackgen.model import Spec
 from stackgen.output.artifacts import Artifacts, serialise
 from stackgen.output.writer import check_artifacts, write_artifacts, write_scratch
@@ -34,8 +34,7 @@ __all__ = ["STANDING", "Loaded", "Processor", "as_environment", "build", "check"
 STANDING: tuple[Processor, ...] = (expand_spec_slos,)
 
 
-@dataclass(frozen=True)
-class Loaded:
+class Loaded(Frozen):
     """A checked spec after the standing processors, the naming-lint findings about it, the file it came
     from (None: embedded) and the environment whose overlay was merged onto it (None: the spec alone)."""
 

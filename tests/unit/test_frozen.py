@@ -13,9 +13,15 @@ from typing import Any
 import pytest
 from conftest import SPECS
 
-from stackgen import model, pipeline
+from stackgen import locate, model, pipeline
 from stackgen.frozen import Frozen
 from stackgen.process import slo_model
+from stackgen.render import grafana, stack  # noqa: F401  # every renderer's
+from stackgen.spec import case_checks, checks  # noqa: F401  # the checks' and the alert tests' own classes
+from stackgen.spec.v1.common import Format
+from stackgen.targets import registry  # noqa: F401  # every target
+from stackgen.targets.base import Placement
+from stackgen.targets.compose import ComposeTarget
 
 
 def _objects(value: Any) -> list[Frozen]:
@@ -74,12 +80,22 @@ def _genuine_class(cls: type) -> Any:
     return dataclasses.make_dataclass(cls.__name__, declared, frozen=True)
 
 
-MODEL_CLASSES = sorted({c for module in (model, slo_model) for c in vars(module).values()
-                        if isinstance(c, type) and issubclass(c, Frozen) and c is not Frozen}, key=lambda c: c.__name__)
+def _subclasses(cls: type) -> list[type]:
+    return [c for sub in cls.__subclasses__() for c in (sub, *_subclasses(sub))]
 
 
-@pytest.mark.parametrize("cls", MODEL_CLASSES, ids=lambda c: c.__name__)
-def test_every_model_class_takes_the_arguments_a_frozen_dataclass_takes(cls: type) -> None:
+# Every Frozen class validate and generate load: the model, the checks, targets and renderers.
+FROZEN_CLASSES = sorted((c for c in _subclasses(Frozen) if c.__module__.startswith("stackgen.")),
+                        key=lambda c: c.__qualname__)
+
+
+def test_the_model_and_the_renderers_frozen_classes_are_all_checked_here() -> None:
+    assert {model.Spec, slo_model.SLO, pipeline.Loaded, locate.Located, Format, Placement,
+            ComposeTarget} <= set(FROZEN_CLASSES)
+
+
+@pytest.mark.parametrize("cls", FROZEN_CLASSES, ids=lambda c: c.__qualname__)
+def test_every_frozen_class_takes_the_arguments_a_frozen_dataclass_takes(cls: type) -> None:
     assert dataclasses.is_dataclass(cls)
     # As text: each default factory's sentinel is its module's own object, and both show it as <factory>.
     assert str(inspect.signature(cls)) == str(inspect.signature(_genuine_class(cls)))
