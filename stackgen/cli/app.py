@@ -12,8 +12,6 @@ A SPEC argument left out means ./stackgen.yaml, else `spec` under [tool.stackgen
 built-in Patronus example (see stackgen.locate).
 """
 
-from __future__ import annotations
-
 import gc
 import os
 import sys
