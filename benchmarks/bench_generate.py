@@ -48,7 +48,7 @@ PEER_SETUP = "python3 -m venv .peer-venv && .peer-venv/bin/pip install gojsonnet
 SIZE_CAP = 5 * 1024 * 1024  # stackgen.spec.yamlsource.MAX_BYTES
 # A cold `stackgen` with the loader's size cap raised, for specs bigger than a person would write.
 UNCAPPED = ("import sys, stackgen.spec.yamlsource as y; y.MAX_BYTES = 1 << 30; sys.argv[0] = 'stackgen'; "
-            "from stackgen.cli.app import main; main()")
+            "from stackgen.cli.script import main; main()")
 # What `generate` cannot go below while it uses these libraries: importing them in a bare interpreter (the CLI,
 # the typed spec, YAML, the guide's Jinja2, grafanalib for dashboards, the PromQL parser), no stackgen code.
 LIBRARY_FLOOR = "import typer, pydantic, yaml, jinja2, grafanalib.core, promql_parser"
