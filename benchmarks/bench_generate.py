@@ -48,7 +48,10 @@ PEER_SETUP = "python3 -m venv .peer-venv && .peer-venv/bin/pip install gojsonnet
 SIZE_CAP = 5 * 1024 * 1024  # stackgen.spec.yamlsource.MAX_BYTES
 # A cold `stackgen` with the loader's size cap raised, for specs bigger than a person would write.
 UNCAPPED = ("import sys, stackgen.spec.yamlsource as y; y.MAX_BYTES = 1 << 30; sys.argv[0] = 'stackgen'; "
-            "from stackgen.cli.app import main; main()")
+            "from {entry} import main; main()")
+# A --baseline tree from before the script's entry moved to stackgen.cli.script is run as its own script ran:
+# stackgen.cli.app's main, imported first.
+OLD_SCRIPT = "import sys; sys.argv[0] = 'stackgen'; from stackgen.cli.app import main; main()"
 # What `generate` cannot go below while it uses these libraries: importing them in a bare interpreter (the CLI,
 # the typed spec, YAML, the guide's Jinja2, grafanalib for dashboards, the PromQL parser), no stackgen code.
 LIBRARY_FLOOR = "import typer, pydantic, yaml, jinja2, grafanalib.core, promql_parser"
@@ -78,8 +81,12 @@ def measure(command: list[str], env: dict[str, str] | None = None) -> Run:
     return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
-def stackgen_cmd(args: list[str], uncapped: bool) -> list[str]:
-    return [sys.executable, "-c", UNCAPPED, *args] if uncapped else [str(STACKGEN), *args]
+def stackgen_cmd(args: list[str], uncapped: bool, env: dict[str, str] | None = None) -> list[str]:
+    """The `stackgen` command line of a variant (env None: this tree's sources)."""
+    old = env is not None and not Path(env["PYTHONPATH"], "stackgen", "cli", "script.py").exists()
+    if uncapped:
+        return [sys.executable, "-c", UNCAPPED.format(entry="stackgen.cli.app" if old else "stackgen.cli.script"), *args]
+    return [sys.executable, "-c", OLD_SCRIPT, *args] if old else [str(STACKGEN), *args]
 
 
 def race(runners: dict[str, Runner], repeat: int) -> dict[str, list[Run]]:
@@ -243,10 +250,10 @@ def size_runners(spec: Path, tmp: Path, variants: dict[str, dict[str, str] | Non
     for variant, env in variants.items():
         out = tmp / f"out-{variant}-{spec.stem}" / "generated"  # one parent each: one compose file per parent
         for command, extra in (("validate", []), ("generate", ["--out", str(out)])):
-            argv = stackgen_cmd([command, str(spec), *extra], uncapped)
+            argv = stackgen_cmd([command, str(spec), *extra], uncapped, env)
             runners[f"{variant} {command}"] = lambda argv=argv, env=env: measure(argv, env)
         if with_help:
-            runners[f"{variant} --help"] = lambda env=env: measure([str(STACKGEN), "--help"], env)
+            runners[f"{variant} --help"] = lambda env=env: measure(stackgen_cmd(["--help"], False, env), env)
     if with_help:
         runners["floor: the libraries' imports"] = lambda: measure([sys.executable, "-c", LIBRARY_FLOOR])
     return runners

@@ -40,7 +40,7 @@ def main() -> None:
     parser.add_argument("--tracemalloc", action="store_true", help="the lines holding most memory at the peak")
     args = parser.parse_args()
 
-    gc.disable()  # as the `stackgen` script runs a one-shot command (stackgen.cli.app.main)
+    gc.disable()  # as the `stackgen` script runs a one-shot command (stackgen.cli.script)
     with tempfile.TemporaryDirectory(prefix="stackgen-profile-") as tmp:
         spec = Path(tmp) / f"spec-{args.size}x.yaml"
         doc = scale_spec(yaml.safe_load(args.spec.read_text()), args.size)

@@ -1,5 +1,5 @@
 """`python -m stackgen`: the same CLI as the `stackgen` script."""
 
-from stackgen.cli.app import main
+from stackgen.cli.script import main
 
 main()

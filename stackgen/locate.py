@@ -9,19 +9,18 @@ saying so, so a user's CI never passes by checking the demo instead of their spe
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from stackgen.errors import SpecError, SpecIssue
+from stackgen.frozen import Frozen
 
 SPEC_NAMES = ("stackgen.yaml", "stackgen.yml")
 PYPROJECT = "pyproject.toml"
 EMBEDDED_NOTE = "no stackgen.yaml here: rendering the built-in Patronus example (`stackgen init` starts your own)"
 
 
-@dataclass(frozen=True)
-class Located:
+class Located(Frozen):
     """The spec to load (None: the embedded example) and what to tell the user about the choice, if anything."""
 
     path: Path | None

@@ -5,7 +5,7 @@ Built once from a checked spec by `stackgen.spec.build`; renderers never see raw
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, Literal
 
 from stackgen.frozen import Frozen
@@ -26,7 +26,6 @@ SERIES_SUFFIXES = {
 }
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Service(Frozen):
     name: str
     title: str
@@ -41,7 +40,6 @@ class Service(Frozen):
     command: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Metric(Frozen):
     name: str
     type: str
@@ -58,7 +56,6 @@ class Metric(Frozen):
         return tuple(self.name + s for s in SERIES_SUFFIXES[self.type])
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Exporter(Frozen):
     """An exporter with its catalog kind's defaults applied; `image` is the spec's, `default_image` the catalog's."""
 
@@ -81,7 +78,6 @@ class Exporter(Frozen):
     health_path: str | None = None  # what the compose healthcheck fetches; None: the image has no wget
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Threshold(Frozen):
     name: str
     value: float | int
@@ -89,7 +85,6 @@ class Threshold(Frozen):
     description: str = ""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class RecordingRule(Frozen):
     record: str
     expr: str
@@ -98,7 +93,6 @@ class RecordingRule(Frozen):
     group: str | None = None  # a RecordingGroup's name; None: the spec's own <system>-recording group
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class RecordingGroup(Frozen):
     """A named group of recording rules; its rules are the spec's recording rules that name it."""
 
@@ -107,7 +101,6 @@ class RecordingGroup(Frozen):
     limit: int | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class AlertTest(Frozen):
     name: str
     series: tuple[tuple[str, str], ...]
@@ -120,14 +113,12 @@ class AlertTest(Frozen):
     exact_labels: bool = False  # True: `labels` is the whole expected label set, nothing derived or added
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Runbook(Frozen):
     meaning: str = ""
     causes: tuple[str, ...] = ()
     steps: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Alert(Frozen):
     name: str
     group: str
@@ -153,7 +144,6 @@ class Alert(Frozen):
         return f"{self.name.lower()}-{self.severity}"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class AlertGroup(Frozen):
     name: str
     title: str
@@ -162,14 +152,12 @@ class AlertGroup(Frozen):
     limit: int | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Receiver(Frozen):
     name: str
     kind: str  # slack | email | pagerduty | webhook | null
     config: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Route(Frozen):
     matchers: tuple[str, ...]
     receiver: str
@@ -183,7 +171,6 @@ class Route(Frozen):
     active_time_intervals: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class InhibitRule(Frozen):
     source_matchers: tuple[str, ...]
     target_matchers: tuple[str, ...]
@@ -191,20 +178,17 @@ class InhibitRule(Frozen):
     description: str = ""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class TimeInterval(Frozen):
     name: str
     periods: tuple[dict[str, Any], ...]  # as Alertmanager reads them
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class RouteTest(Frozen):
     labels: dict[str, str]
     receivers: tuple[str, ...]
     description: str = ""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Routing(Frozen):
     receiver: str
     receivers: tuple[Receiver, ...]
@@ -218,7 +202,6 @@ class Routing(Frozen):
     time_intervals: tuple[TimeInterval, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Query(Frozen):
     expr: str
     legend: str = ""
@@ -226,14 +209,12 @@ class Query(Frozen):
     format: str = "time_series"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class PanelThreshold(Frozen):
     value: float | int | None  # None: the base colour
     color: str
     threshold: str | None = None  # the spec threshold it came from, if any
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Panel(Frozen):
     title: str
     type: str
@@ -250,14 +231,12 @@ class Panel(Frozen):
     empty_when_healthy: bool = False  # `stackgen verify` expects no data on a healthy system
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Row(Frozen):
     title: str | None
     panels: tuple[Panel, ...]
     collapsed: bool = False
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Variable(Frozen):
     name: str
     query: str  # a query variable's query; empty for the other types
@@ -270,7 +249,6 @@ class Variable(Frozen):
     regex: str = ""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Dashboard(Frozen):
     uid: str
     title: str
@@ -292,7 +270,6 @@ class Dashboard(Frozen):
         return next((v for v in self.variables if v.type == "datasource"), None)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Stack(Frozen):
     bind_address: str = "127.0.0.1"
     web_auth: bool = True  # basic auth on Prometheus and Alertmanager (compose and local stacks)
@@ -300,7 +277,6 @@ class Stack(Frozen):
     images: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class KubernetesSettings(Frozen):
     """`settings.kubernetes`; the spec model (stackgen.spec.v1.kubernetes) owns the defaults and descriptions."""
 
@@ -316,7 +292,6 @@ class KubernetesSettings(Frozen):
     prometheus_url: str | None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class RemoteWrite(Frozen):
     """One `settings.remote_write` endpoint; queue and relabel steps keep prometheus.yml's keys, defaults left out."""
 
@@ -332,7 +307,6 @@ class RemoteWrite(Frozen):
     write_relabel_configs: tuple[dict[str, Any], ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Settings(Frozen):
     scrape_interval: str = "15s"
     evaluation_interval: str = "15s"
@@ -347,7 +321,6 @@ class Settings(Frozen):
     replica_label: str = "prometheus_replica"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Spec(Frozen):
     file: str  # display name used in headers: the spec file's base name
     name: str

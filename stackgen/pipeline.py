@@ -11,19 +11,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stackgen.errors import SpecIssue, UsageError
+from stackgen.frozen import Frozen
 from stackgen.model import Spec
-from stackgen.output.artifacts import Artifacts, serialise
-from stackgen.output.writer import check_artifacts, write_artifacts, write_scratch
 from stackgen.process import Processor, apply
 from stackgen.process.slo import expand_spec_slos
 from stackgen.spec.environments import environments_of, overlay_of, overlay_path, read_environment
 from stackgen.spec.lint import build_linted
-from stackgen.targets.base import Placement, Target
 from stackgen.targets.layout import DEFAULT_OUT
+
+# The output side (serialisers, writer, targets) is imported where it is used: `validate` loads, never writes.
+if TYPE_CHECKING:
+    from stackgen.output.artifacts import Artifacts
+    from stackgen.targets.base import Placement, Target
 
 __all__ = ["STANDING", "Loaded", "Processor", "as_environment", "build", "check", "default_out", "load", "place", "prepare",
            "render_stack", "write", "write_scratch"]
@@ -34,8 +37,7 @@ __all__ = ["STANDING", "Loaded", "Processor", "as_environment", "build", "check"
 STANDING: tuple[Processor, ...] = (expand_spec_slos,)
 
 
-@dataclass(frozen=True)
-class Loaded:
+class Loaded(Frozen):
     """A checked spec after the standing processors, the naming-lint findings about it, the file it came
     from (None: embedded) and the environment whose overlay was merged onto it (None: the spec alone)."""
 
@@ -83,6 +85,8 @@ def place(spec_path: Path | None, out: Path, env: str | None = None) -> Placemen
 
     That parent is where the compose file is written and where its commands run.
     """
+    from stackgen.targets.base import Placement
+
     out = Path(os.path.abspath(out))
     spec = None if spec_path is None else Path(os.path.relpath(os.path.abspath(spec_path), out.parent)).as_posix()
     return Placement(out_name=out.name, spec=spec, environment=env)
@@ -93,14 +97,16 @@ def prepare(loaded: Loaded, processors: tuple[Processor, ...] = ()) -> Spec:
     return apply(loaded.spec, processors)
 
 
-def render_stack(spec: Spec, target: Target | str, placement: Placement = Placement()) -> Artifacts:
-    """Every file of `spec` for `target`, as bytes keyed by path. Pure."""
+def render_stack(spec: Spec, target: Target | str, placement: Placement | None = None) -> Artifacts:
+    """Every file of `spec` for `target`, as bytes keyed by path (`placement` None: `Placement()`). Pure."""
     # Imported here: the renderers (grafanalib, Jinja2) and the targets are what `validate` need not load.
+    from stackgen.output.artifacts import serialise
     from stackgen.render.stack import render_documents
+    from stackgen.targets.base import Placement
     from stackgen.targets.registry import get_target
 
     chosen = get_target(target) if isinstance(target, str) else target
-    return serialise(render_documents(spec, chosen, placement), spec.file)
+    return serialise(render_documents(spec, chosen, placement or Placement()), spec.file)
 
 
 def build(loaded: Loaded, target: Target | str = "compose", out: Path = Path(DEFAULT_OUT),
@@ -111,9 +117,21 @@ def build(loaded: Loaded, target: Target | str = "compose", out: Path = Path(DEF
 
 def write(artifacts: Artifacts, out: Path) -> list[str]:
     """Replace the output folder with `artifacts` (see `output.writer`); returns the paths written."""
+    from stackgen.output.writer import write_artifacts
+
     return write_artifacts(artifacts, out)
 
 
 def check(artifacts: Artifacts, out: Path) -> str:
     """A unified diff from what is under `out` to `artifacts`; empty when up to date."""
+    from stackgen.output.writer import check_artifacts
+
     return check_artifacts(artifacts, out)
+
+
+def write_scratch(artifacts: Artifacts, folder: Path) -> Path:
+    """Write artifacts under a scratch `folder` as `generate` lays them out (see `output.writer`); returns the
+    output folder."""
+    from stackgen.output import writer
+
+    return writer.write_scratch(artifacts, folder)

@@ -12,8 +12,6 @@ A SPEC argument left out means ./stackgen.yaml, else `spec` under [tool.stackgen
 built-in Patronus example (see stackgen.locate).
 """
 
-from __future__ import annotations
-
 import gc
 import os
 import sys
@@ -27,6 +25,7 @@ from typer.core import TyperCommand, TyperGroup
 from stackgen import __version__
 from stackgen.cli import codegen, generate, import_, init, schema, serve, test, up, validate, verify
 from stackgen.cli.common import EXIT_USAGE
+from stackgen.cli.script import one_shot
 
 # click's UsageError, from whichever copy of click typer uses (typer 0.2x carries its own).
 CLICK_USAGE_ERROR = cast("type[Exception]", typer.BadParameter.__bases__[0])
@@ -116,14 +115,12 @@ import_app.command("prometheus", cls=StackgenCommand)(import_.import_prometheus_
 app.add_typer(import_app, name="import")
 
 
-LONG_RUNNING = frozenset({"serve", "up"})  # run until stopped: they keep the collector and a normal exit
-
-
 def main() -> None:
-    """The `stackgen` script. A one-shot command runs without the cyclic garbage collector (its data is a
-    tree that lives until the end; collections only rescan it, superlinearly on large specs) and leaves
-    without the interpreter's teardown once its output is flushed. Tests call `app`, never this."""
-    if sys.argv[1:2] and sys.argv[1] in LONG_RUNNING:
+    """The CLI as the `stackgen` script runs it (`stackgen.cli.script`). A one-shot command runs without the
+    cyclic garbage collector (its data is a tree that lives until the end; collections only rescan it,
+    superlinearly on large specs) and leaves without the interpreter's teardown once its output is flushed.
+    Tests call `app`, never this."""
+    if not one_shot(sys.argv):
         app()
         return
     gc.disable()

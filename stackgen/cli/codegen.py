@@ -1,7 +1,5 @@
 """`stackgen codegen python [SPEC] --service NAME`: one service's metrics as a typed module for its own code."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Optional

@@ -1,7 +1,5 @@
 """`stackgen generate [SPEC]`: render the stack into a folder, or `--check` that it is up to date."""
 
-from __future__ import annotations
-
 import shlex
 import sys
 from pathlib import Path

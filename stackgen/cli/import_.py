@@ -4,8 +4,6 @@ The spec goes to --out (a new file, or one --force replaces), into the spec --me
 the report (imported, changed, left out) goes to stderr when the spec takes stdout, else to stdout.
 """
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Optional

@@ -4,8 +4,6 @@ The scaffold is prose-like text for a person to edit (comments, layout), so it i
 the values put into it are checked against the spec's name rules first, so they cannot break its YAML.
 """
 
-from __future__ import annotations
-
 import json
 import re
 from pathlib import Path

@@ -6,24 +6,22 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Literal
 
 from stackgen.errors import SpecIssue
+from stackgen.frozen import Frozen
 
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(Frozen):
     """One problem in one spec, with how bad it is: errors fail the run, warnings (naming lint) do not."""
 
     issue: SpecIssue
     severity: Severity
 
 
-@dataclass(frozen=True)
-class SpecReport:
+class SpecReport(Frozen):
     """What `validate` found about one spec: `ok` is whether it loaded, `findings` every problem."""
 
     file: str

@@ -1,7 +1,5 @@
 """`stackgen schema`: print the spec format's JSON Schema, for editors and CI checks."""
 
-from __future__ import annotations
-
 import sys
 
 

@@ -1,7 +1,5 @@
 """`stackgen serve`: run the instrumented demo service of a spec on 127.0.0.1."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
@@ -16,7 +14,7 @@ DEFAULT_PORT = 8443
 DEMO_USER = "demo"
 
 
-def listen_port(spec: Spec, service: Service, chosen_by_name: bool) -> int:
+def listen_port(spec: "Spec", service: "Service", chosen_by_name: bool) -> int:
     """The spec's port for the service when it is unambiguous (the only one, or named), else DEFAULT_PORT."""
     return service.port if chosen_by_name or len(spec.services) == 1 else DEFAULT_PORT
 

@@ -1,7 +1,5 @@
 """`stackgen test [SPEC]`: run the spec's alert cases (promtool) and routing cases (amtool)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Optional
 

@@ -1,7 +1,5 @@
 """`stackgen up [SPEC]`: run the whole stack natively on 127.0.0.1 until Ctrl-C or SIGTERM."""
 
-from __future__ import annotations
-
 import signal
 import tempfile
 import time
@@ -60,11 +58,11 @@ def up_command(
         _run(stack, workdir)
 
 
-def stack_pid(component: Component) -> str:
+def stack_pid(component: "Component") -> str:
     return str(component.process.pid) if component.process else "-"
 
 
-def _run(stack: LocalStack, workdir: Path) -> None:
+def _run(stack: "LocalStack", workdir: Path) -> None:
     stopping = False
 
     def on_signal(signum: int, frame: FrameType | None) -> None:

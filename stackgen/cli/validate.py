@@ -1,7 +1,5 @@
 """`stackgen validate [SPEC...]`: check specs without writing anything, for people or for CI."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Optional

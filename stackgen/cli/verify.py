@@ -1,7 +1,5 @@
 """`stackgen verify [SPEC]`: run the stack locally and prove every alert and dashboard panel live."""
 
-from __future__ import annotations
-
 import os
 from pathlib import Path
 from typing import Optional

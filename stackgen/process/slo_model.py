@@ -7,7 +7,7 @@ change of window or factor cannot leave one of them behind.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from stackgen.frozen import Frozen
 from stackgen.process.fast import seconds
@@ -21,7 +21,6 @@ WINDOW_LABEL = "sloth_window"
 SEVERITY_LABEL = "sloth_severity"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class BurnWindow(Frozen):
     """One condition of a multiwindow alert: the long window spends `budget_percent` of the period's error
     budget; the short window (1/12 of the long one) stops the alert soon after the errors stop."""
@@ -44,7 +43,6 @@ TICKET_WINDOWS = (BurnWindow("2h", "1d", 10), BurnWindow("6h", "3d", 10))
 SLI_WINDOWS = ("5m", "30m", "1h", "2h", "6h", "1d", "3d")  # every window the alerts read, shortest first
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class RatioSLI(Frozen):
     """Errors over total: two PromQL queries with a `{{ window }}` placeholder for the range."""
 
@@ -52,7 +50,6 @@ class RatioSLI(Frozen):
     total: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class BucketSLI(Frozen):
     """Latency: an event is good when it lands in the histogram bucket `le` (written as it is exposed)."""
 
@@ -61,7 +58,6 @@ class BucketSLI(Frozen):
     selector: str = ""  # label matchers without braces, e.g. 'job="api", route="/login"'
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class SLOAlerting(Frozen):
     enabled: bool = True
     page_severity: str = "critical"
@@ -73,7 +69,6 @@ class SLOAlerting(Frozen):
     tests: bool = True  # generate the page/ticket alert test cases
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class SLO(Frozen):
     service: str
     name: str

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
 
+from stackgen.frozen import Frozen
 from stackgen.model import Exporter, Service, Spec
 from stackgen.render.compose_service import render_demo_dockerfile, service_container
 from stackgen.render.grafana_provisioning import DASHBOARDS_DIR as GRAFANA_DASHBOARDS  # inside the container
@@ -63,8 +63,7 @@ MEMORY_LIMITS = {"prometheus": "2g", "alertmanager": "256m", "grafana": "512m", 
                  "exporter": "128m", "demo": "256m"}
 
 
-@dataclass(frozen=True)
-class SecretFile:
+class SecretFile(Frozen):
     """One secret file: read from `source` (beside the compose file), mounted at `target` in `components`."""
 
     name: str

@@ -8,16 +8,14 @@ A titled row starts a new line with a one-unit row header across the grid.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from stackgen.frozen import Frozen
 from stackgen.model import Row
 
 GRID_COLUMNS = 24
 ROW_HEIGHT = 1
 
 
-@dataclass(frozen=True)
-class Box:
+class Box(Frozen):
     x: int
     y: int
     w: int
@@ -28,8 +26,7 @@ class Box:
         return self.y + self.h
 
 
-@dataclass(frozen=True)
-class PlacedRow:
+class PlacedRow(Frozen):
     """One spec row: its header (None for an untitled row) and one box per panel, in spec order."""
 
     header: Box | None

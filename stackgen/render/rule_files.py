@@ -15,8 +15,8 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
+from stackgen.frozen import Frozen
 from stackgen.model import Alert, RecordingRule, Spec
 from stackgen.process.slo import split_slos
 from stackgen.process.slo_tests import SAMPLE_INTERVAL
@@ -27,8 +27,7 @@ SLO_RECORDING_GROUP = "slos-recording"  # beside the alert group `slos` in slos.
 _IDENTIFIER = re.compile(r"[A-Za-z_:][A-Za-z0-9_:]*")  # a PromQL metric name, and anything spelled like one
 
 
-@dataclass(frozen=True)
-class CaseFile:
+class CaseFile(Frozen):
     """One promtool test file: the alerts whose cases it holds, the rule files it loads (layout paths, in
     the order Prometheus loads them) and how often promtool evaluates them."""
 

@@ -8,14 +8,14 @@ run time (`stackgen.local.webauth`), never rendered from the spec: a salt is ran
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from stackgen.frozen import Frozen
 
 WEB_USER = "stackgen"  # the user the stack's own clients (Prometheus, Grafana, stackgen verify) call with
 
 
-@dataclass(frozen=True)
-class ServerTLS:
+class ServerTLS(Frozen):
     """A certificate and its key, as files the server reads; optional."""
 
     cert_file: str

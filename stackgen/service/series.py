@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
+from stackgen.frozen import Frozen
 from stackgen.model import AlertTest
 from stackgen.process.fast import seconds
 
@@ -21,8 +21,7 @@ MAX_VALUES = 100_000  # a week of samples one minute apart, ten times over; prom
 TARGET_LABELS = ("job", "instance")  # set by Prometheus when it scrapes, not by the service
 
 
-@dataclass(frozen=True)
-class TestSeries:
+class TestSeries(Frozen):
     name: str
     labels: dict[str, str]
     values: tuple[float | None, ...]  # one per test interval; None where promtool's input is missing

@@ -7,7 +7,8 @@ Ported so that what counts as a number, a string or a bad character is decided t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from stackgen.frozen import Frozen
 
 SPACE = " \t\r\n"
 KEYWORDS = frozenset({"block", "break", "continue", "define", "else", "end", "if", "range", "nil", "template",
@@ -18,8 +19,7 @@ class TemplateError(ValueError):
     """The text would not parse as a Prometheus alert template."""
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(Frozen):
     kind: str
     value: str
 

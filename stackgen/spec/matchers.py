@@ -9,7 +9,8 @@ Python's `re` accepts constructs RE2 lacks, so those are refused by name before 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from stackgen.frozen import Frozen
 
 MATCHER = re.compile(r"^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|=|!=|!~)\s*(.*?)\s*$", re.S)
 # (construct, what RE2 calls it): Go's regexp refuses each of them.
@@ -32,8 +33,7 @@ class MatcherError(ValueError):
         self.hint = hint
 
 
-@dataclass(frozen=True)
-class Matcher:
+class Matcher(Frozen):
     name: str
     op: str
     value: str

@@ -10,17 +10,16 @@ output folder are, seen from the folder the extra files are written in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from stackgen.frozen import Frozen
 from stackgen.model import Exporter, Receiver, Service, Spec
 from stackgen.targets.layout import DEFAULT_OUT
 
 Format = Literal["yaml", "json", "text"]
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(Frozen):
     """One file to write: its path, its content as data, and how to serialise it.
 
     `path` is relative to the output folder, or to the folder beside it when `beside` is set (the compose
@@ -34,8 +33,7 @@ class Document:
     comments: str = ""
 
 
-@dataclass(frozen=True)
-class Placement:
+class Placement(Frozen):
     """The user's files as the rendered ones must name them, relative to the folder beside the output.
 
     `spec` is None for the embedded example, which has no file on disk. Built by the pipeline (which

@@ -7,16 +7,14 @@ demo service runs, the Dockerfile of its image inside the output folder.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from stackgen.frozen import Frozen
 from stackgen.model import Exporter, Receiver, Service, Spec
 from stackgen.render.compose import CONTAINER_PORTS, WEB_PASSWORD_TARGET, render_compose_file
 from stackgen.targets.base import Document, Placement
 from stackgen.targets.names import SUMMARIES
 
 
-@dataclass(frozen=True)
-class ComposeTarget:
+class ComposeTarget(Frozen):
     name: str = "compose"
     summary: str = SUMMARIES["compose"]
 

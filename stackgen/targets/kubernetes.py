@@ -8,8 +8,7 @@ file per object under kubernetes/ and a kustomization.yaml at the root of the ou
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from stackgen.frozen import Frozen
 from stackgen.model import Exporter, Receiver, Service, Spec
 from stackgen.render.kubernetes import mounted_secret, settings_of
 from stackgen.targets.base import Document, Placement
@@ -19,8 +18,7 @@ from stackgen.targets.names import SUMMARIES
 OPERATED = {"prometheus": ("prometheus-operated", 9090), "alertmanager": ("alertmanager-operated", 9093)}
 
 
-@dataclass(frozen=True)
-class KubernetesTarget:
+class KubernetesTarget(Frozen):
     name: str = "kubernetes"
     summary: str = SUMMARIES["kubernetes"]
 

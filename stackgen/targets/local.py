@@ -6,8 +6,7 @@ No extra files: the local runner starts the processes itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from stackgen.frozen import Frozen
 from stackgen.model import Exporter, Receiver, Service, Spec
 from stackgen.targets.base import Document, Placement
 from stackgen.targets.names import SUMMARIES
@@ -17,8 +16,7 @@ HOST = "127.0.0.1"
 WEB_PASSWORD_FILE = "web_password"
 
 
-@dataclass(frozen=True)
-class LocalTarget:
+class LocalTarget(Frozen):
     name: str = "local"
     summary: str = SUMMARIES["local"]
 

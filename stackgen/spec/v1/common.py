@@ -7,7 +7,6 @@ value looks like: the generated schema shows it to editors and error messages sh
 import functools
 import math
 import re
-from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
@@ -25,9 +24,10 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from stackgen.frozen import Frozen
 
-@dataclass(frozen=True)
-class Format:
+
+class Format(Frozen):
     """What a valid value of a type looks like, in words; read by error messages."""
 
     text: str
