@@ -19,11 +19,12 @@ from stackgen.errors import StackgenError
 from stackgen.model import SERIES_SUFFIXES
 from stackgen.spec.v1.common import Bool, Port, SpecModel, Text, UrlPath
 from stackgen.spec.v1.exporters import CATALOG_KINDS, CUSTOM, Exporter, ExporterMetric
+from stackgen.spec.yamlsource import LOADER
 
 CATALOG_DIR = "exporters"  # beside this module
-# Our own data, read on every load that names a catalog kind: libyaml where PyYAML has it (~10x the pure-Python
-# parser; the same data for these files, which a test checks).
-CATALOG_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Our own data, read on every load that names a catalog kind: with the spec reader's loader, libyaml where PyYAML
+# has it (~10x the pure-Python parser; the same data for these files, which a test checks).
+CATALOG_LOADER = LOADER
 
 
 class CatalogEntry(SpecModel):

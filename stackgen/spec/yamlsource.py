@@ -85,7 +85,7 @@ def _fail(file: str, line: int | None, message: str, hint: str = "", path: Path 
 
 # libyaml is ~10x faster than the pure-Python parser, and caps nesting at 1000 levels itself
 # instead of exhausting Python's recursion limit; both give the same nodes and marks.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NULL_TAG = "tag:yaml.org,2002:null"
 _STR_TAG = "tag:yaml.org,2002:str"
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
@@ -95,7 +95,7 @@ def _paths(text: str) -> Iterator[tuple[yaml.NodeEvent, Path, int]]:
     """Each value's parser event, its spec path and how many collections enclose it. The parser keeps its
     own stack, so this is safe at any depth; a syntax error ends it with yaml.YAMLError."""
     stack: list[list] = []  # one frame per open collection: [kind, current key or index, next is a key]
-    for event in yaml.parse(text, Loader=_LOADER):
+    for event in yaml.parse(text, Loader=LOADER):
         if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             stack.pop()
         elif isinstance(event, yaml.NodeEvent):
@@ -128,7 +128,7 @@ def _composing_may_overflow() -> bool:
     """Whether composing could nest as deep as the text does: the pure-Python composer recurses once per
     level (a RecursionError, which has no line), and libyaml before 0.2.5 sets no cap of its own (composing
     200,000 levels killed the interpreter)."""
-    if _LOADER is yaml.SafeLoader:
+    if LOADER is yaml.SafeLoader:
         return True
     from yaml import _yaml
 
@@ -173,7 +173,7 @@ def parse_yaml(text_bytes: bytes, file: str) -> Source:
     if not text.strip():
         raise _fail(file, 1, EMPTY_SPEC, "start from `stackgen init`")
     with _collector_paused():
-        streamed = stream_data(text, _LOADER, MAX_DEPTH)  # a plain document, without a node tree
+        streamed = stream_data(text, LOADER, MAX_DEPTH)  # a plain document, without a node tree
     return Source(file, *streamed) if streamed is not None else parse_nodes(text, file)
 
 
@@ -183,7 +183,7 @@ def parse_nodes(text: str, file: str) -> Source:
         _refuse_deep_nesting(text, file)
     try:
         with _collector_paused():
-            node = yaml.compose(text, Loader=_LOADER)
+            node = yaml.compose(text, Loader=LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

@@ -716,7 +716,7 @@ def test_nesting_10000_deep_is_refused_at_its_line_whatever_parses_the_yaml(case
 
     from stackgen.spec import yamlsource
 
-    monkeypatch.setattr(yamlsource, "_LOADER", getattr(yaml, loader))
+    monkeypatch.setattr(yamlsource, "LOADER", getattr(yaml, loader))
     spec = tmp_path / "deep.yaml"
     spec.write_text(deeply_nested(10_000))
     result = cli("validate", spec)

@@ -17,14 +17,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stackgen.errors import SpecError
-from stackgen.spec.yamlsource import _LOADER, MAX_DEPTH, parse_nodes, parse_yaml
+from stackgen.spec.yamlsource import LOADER, MAX_DEPTH, parse_nodes, parse_yaml
 from stackgen.spec.yamlstream import stream_data
 
 CATALOG = sorted((ROOT / "stackgen" / "spec" / "exporters").glob("*.yaml"))
 
 
 def streamed(text: str) -> tuple[object, dict[tuple, int]] | None:
-    return stream_data(text, _LOADER, MAX_DEPTH)
+    return stream_data(text, LOADER, MAX_DEPTH)
 
 
 def assert_same_as_nodes(text: str) -> None:
