@@ -9,12 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from stackgen.model import Spec
-from stackgen.render.alert_tests import render_test_files
-from stackgen.render.alertmanager import render_alertmanager_config
 from stackgen.render.docs import render_monitoring_guide
 from stackgen.render.grafana_provisioning import render_dashboard_provider, render_datasources
 from stackgen.render.prometheus import render_prometheus_config
-from stackgen.render.rule_files import render_rule_files
+from stackgen.render.tool_files import tool_documents
 from stackgen.targets import layout
 from stackgen.targets.base import Document, Placement, Target
 
@@ -26,12 +24,11 @@ def render_documents(spec: Spec, target: Target, placement: Placement = Placemen
     if spec.dashboards:  # grafanalib is the slowest import: loaded only when a dashboard is drawn
         from stackgen.render.grafana import render_dashboard
     yield Document(layout.PROMETHEUS_CONFIG, render_prometheus_config(spec, target), "yaml")
-    yield from (Document(path, rules, "yaml") for path, rules in render_rule_files(spec).items())
-    yield from (Document(path, tests, "yaml") for path, tests in render_test_files(spec).items())
-    yield Document(layout.ALERTMANAGER_CONFIG, render_alertmanager_config(spec, target), "yaml")
+    yield from tool_documents(spec, target)
     yield Document(layout.GUIDE, render_monitoring_guide(spec, placement), "text")
     yield Document(layout.DATASOURCES, render_datasources(spec, target), "yaml")
     yield Document(layout.DASHBOARD_PROVIDER, render_dashboard_provider(spec), "yaml")
     for dashboard in spec.dashboards:
         yield Document(layout.dashboard_file(dashboard.uid), render_dashboard(dashboard), "json")
     yield from target.own_documents(spec, placement)
+

@@ -21,10 +21,9 @@ from stackgen.errors import ToolError
 from stackgen.model import RouteTest, Spec
 from stackgen.output.artifacts import Artifacts, serialise
 from stackgen.pipeline import write_scratch
-from stackgen.render.alert_tests import case_name, render_test_files
-from stackgen.render.alertmanager import render_alertmanager_config
-from stackgen.render.rule_files import CaseFile, case_files, render_rule_files
-from stackgen.targets.base import Document
+from stackgen.render.alert_tests import case_name
+from stackgen.render.rule_files import CaseFile, case_files
+from stackgen.render.tool_files import tool_documents
 from stackgen.targets.compose import COMPOSE
 from stackgen.targets.layout import ALERTMANAGER_CONFIG
 from stackgen.verify.tools import run_tool
@@ -42,10 +41,7 @@ class CaseResult:
 
 def tool_inputs(spec: Spec) -> Artifacts:
     """The files promtool and amtool read, byte for byte as `generate` writes them for compose."""
-    documents = [*(Document(path, rules, "yaml") for path, rules in render_rule_files(spec).items()),
-                 *(Document(path, tests, "yaml") for path, tests in render_test_files(spec).items()),
-                 Document(ALERTMANAGER_CONFIG, render_alertmanager_config(spec, COMPOSE), "yaml")]
-    return serialise(documents, spec.file)
+    return serialise(tool_documents(spec, COMPOSE), spec.file)
 
 
 def _file_results(file: CaseFile, folder: Path) -> list[CaseResult]:
