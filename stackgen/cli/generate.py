@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from stackgen.cli.common import EnvOption, SpecArg, StrictOption, guarded, load_linted, target_option
+from stackgen.wording import with_environment
 
 
 def generate(
@@ -28,7 +29,7 @@ def generate(
     loaded = load_linted(spec, strict, env)
     folder = out if out is not None else pipeline.default_out(env)
     artifacts = guarded(lambda: pipeline.build(loaded, chosen, folder))  # a target may refuse a spec (names)
-    source = loaded.spec.file + (f" (environment {env})" if env else "")
+    source = with_environment(loaded.spec.file, env)
     if check:
         diff = guarded(lambda: pipeline.check(artifacts, folder))
         if diff:

@@ -6,6 +6,7 @@ from typing import Optional
 import typer
 
 from stackgen.cli.common import EnvOption, SpecArg, StrictOption, guarded, load_linted
+from stackgen.wording import with_environment
 
 
 def test_command(spec: Optional[Path] = SpecArg, strict: bool = StrictOption,
@@ -15,7 +16,7 @@ def test_command(spec: Optional[Path] = SpecArg, strict: bool = StrictOption,
 
     model = load_linted(spec, strict, env).spec
     results = guarded(lambda: run_spec_tests(model))
-    source = model.file + (f" (environment {env})" if env else "")  # an overlay's own cases pass or fail here
+    source = with_environment(model.file, env)  # an overlay's own cases pass or fail here
     if not results:
         typer.echo(f"{source}: no alert or routing tests declared")
         return

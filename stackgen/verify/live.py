@@ -35,6 +35,7 @@ from stackgen.verify.plan import AlertPlan, plan_alerts, unprovable, waves
 from stackgen.verify.prove import LiveStack, prove
 from stackgen.verify.report import FAILED, SKIPPED, AlertResult, InhibitResult, PanelResult, Report
 from stackgen.verify.tools import run_tool
+from stackgen.wording import with_environment
 
 STACK_PORTS = ("prometheus", "alertmanager", "webhook")
 START_ATTEMPTS = 3  # a port reserved for us can still be taken by a process that binds a fixed one
@@ -193,6 +194,6 @@ def verify(loaded: Loaded, options: VerifyOptions, progress: Progress = lambda l
         finally:
             stack.stop()
     name = loaded.path.name if loaded.path else f"{loaded.spec.file} (embedded)"
-    name += f" (environment {loaded.environment})" if loaded.environment else ""
+    name = with_environment(name, loaded.environment)
     return Report(name, tuple(alerts.values()), tuple(panels), time.monotonic() - began, tuple(inhibitions),
                   tuple(problems))
