@@ -216,19 +216,21 @@ WHOLE_NEW_ITEMS = [
     ("a whole new alert with a name near a spec alert's is added",
      "alert_groups:\n  - name: jobs\n    alerts:\n      - name: JobFailureRates\n        severity: info\n"
      "        expr: rate(jobs_completed_total[5m]) > 1\n        summary: many\n",
-     "12 alerts"),
+     "12 alerts", lambda spec: [a.name for a in spec.alerts].count("JobFailureRates") == 1),
     ("a whole new receiver is added",
      "routing:\n  receivers:\n    - name: pager\n      pagerduty:\n        routing_key_file: /run/secrets/key\n",
-     "11 alerts"),
+     "11 alerts", lambda spec: "pager" in [r.name for r in spec.routing.receivers]),
 ]
 
 
-@pytest.mark.parametrize(("overlay", "expected"), [c[1:] for c in WHOLE_NEW_ITEMS], ids=[c[0] for c in WHOLE_NEW_ITEMS])
-def test_a_whole_new_item_in_an_overlay_is_an_addition(project, cli, overlay, expected):
+@pytest.mark.parametrize(("overlay", "expected", "added"), [c[1:] for c in WHOLE_NEW_ITEMS],
+                         ids=[c[0] for c in WHOLE_NEW_ITEMS])
+def test_a_whole_new_item_in_an_overlay_is_an_addition(project, cli, overlay, expected, added):
     (project / "taskq.bad.yaml").write_text(overlay)
     result = cli("validate", "taskq.yaml", "--env", "bad")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith(f"taskq.yaml (environment bad): ok (11 metrics, {expected}, "), result.stdout
+    assert added(load([project / "taskq.yaml"], env="bad").spec)
 
 
 def test_an_overlay_item_that_duplicates_a_spec_item_names_the_file_of_the_first(project, cli):

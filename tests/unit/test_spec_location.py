@@ -115,7 +115,10 @@ def test_codegen_without_an_argument_reads_the_spec_named_in_pyproject(tmp_path)
 def test_without_any_spec_the_example_is_rendered_and_stderr_says_so(tmp_path):
     before = snapshot(tmp_path)
     result = stackgen("generate", "--check", cwd=tmp_path)
-    assert result.stderr.startswith(EMBEDDED_NOTE + "\n")
+    assert result.returncode == 1  # nothing rendered here yet: out of date, and nothing written
+    assert result.stderr == (EMBEDDED_NOTE + "\ngenerated: out of date with patronus.yaml; run `stackgen generate` "
+                             "and commit the result\n")
+    assert result.stdout.startswith("--- /dev/null\n")
     assert snapshot(tmp_path) == before
 
 
